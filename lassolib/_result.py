@@ -1,0 +1,47 @@
+"""The one result type that every iterative solver in lassolib returns."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class ConvergenceWarning(UserWarning):
+    """Issued when a solver stops at its iteration budget before meeting its stopping rule."""
+
+
+@dataclass(frozen=True)
+class SolverResult:
+    """What an iterative solver found, and how it got there.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (n_features,)
+        The last iterate (for subgradient descent: the best iterate seen, see its docstring).
+    converged : bool
+        True if the stopping rule was met within the budget.
+    n_iterations : int
+        Iterations (gradient methods) or whole sweeps over the coordinates (coordinate descent).
+    objective_history : ndarray of shape (n_iterations + 1,)
+        The objective at the start and after each iteration or sweep.
+    max_step_history : ndarray of shape (n_iterations,)
+        The largest |Δw_j| taken in each iteration or sweep (the stopping statistic).
+    solver : str
+        Which solver produced this result.
+    """
+
+    weights: np.ndarray
+    converged: bool
+    n_iterations: int
+    objective_history: np.ndarray = field(repr=False)
+    max_step_history: np.ndarray = field(repr=False)
+    solver: str = ""
+
+    @property
+    def n_sweeps(self):
+        """Alias of ``n_iterations`` for coordinate descent, where one iteration is one sweep."""
+        return self.n_iterations
+
+    @property
+    def objective(self):
+        """The objective value at the returned weights' iterate (the last entry of the history)."""
+        return float(self.objective_history[-1])

@@ -1,0 +1,246 @@
+r"""Chapter 1 — the L2 gradient: RSS, its gradient, ridge by closed form and by gradient descent.
+
+The objective of ridge regression is
+
+.. math::
+
+    \mathrm{RSS}(w) + \lambda \lVert w \rVert_2^2
+    = \sum_{i=1}^{N} \bigl(y_i - \textstyle\sum_j w_j h_j(x_i)\bigr)^2 + \lambda \sum_j w_j^2 ,
+
+with the columns listed in ``unpenalized`` (the intercept, usually) left out of the penalty.
+Everything here is differentiable; chapter 3 deals with the L1 norm, which is not.
+"""
+
+import warnings
+
+import numpy as np
+
+from ._result import ConvergenceWarning, SolverResult
+from ._validation import (
+    check_data,
+    check_penalty,
+    check_positive,
+    check_positive_int,
+    check_unpenalized,
+    check_weights,
+)
+
+__all__ = [
+    "rss",
+    "rss_gradient",
+    "l2_penalty_gradient",
+    "ridge_objective",
+    "ridge_closed_form",
+    "ridge_gradient_descent",
+]
+
+
+def rss(H, y, w):
+    r"""Residual sum of squares.
+
+    .. math:: \mathrm{RSS}(w) = \sum_{i=1}^{N} (y_i - \hat y_i(w))^2 = \lVert y - Hw \rVert_2^2
+
+    Parameters
+    ----------
+    H : array_like of shape (n_samples, n_features)
+        Feature matrix, ``H[i, j] = h_j(x_i)``.
+    y : array_like of shape (n_samples,)
+        Targets.
+    w : array_like of shape (n_features,)
+        Weights.
+
+    Returns
+    -------
+    float
+
+    See the book's chapter 1 (the L2 gradient).
+    """
+    H, y = check_data(H, y)
+    w = check_weights(w, H.shape[1])
+    residual = y - H @ w
+    return float(residual @ residual)
+
+
+def rss_gradient(H, y, w):
+    r"""Gradient of the RSS.
+
+    .. math:: \frac{\partial\,\mathrm{RSS}}{\partial w_j} = -2 \sum_i h_j(x_i)\,(y_i - \hat y_i(w)),
+              \qquad \nabla \mathrm{RSS}(w) = -2 H^\top (y - Hw)
+
+    Parameters
+    ----------
+    H : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,)
+    w : array_like of shape (n_features,)
+
+    Returns
+    -------
+    ndarray of shape (n_features,)
+
+    See the book's chapter 1, equation for ∂RSS/∂w_j.
+    """
+    H, y = check_data(H, y)
+    w = check_weights(w, H.shape[1])
+    return -2.0 * (H.T @ (y - H @ w))
+
+
+def l2_penalty_gradient(w, l2_penalty, *, unpenalized=()):
+    r"""Gradient of the L2 penalty: :math:`\partial(\lambda\lVert w\rVert_2^2)/\partial w_j = 2\lambda w_j`.
+
+    Parameters
+    ----------
+    w : array_like of shape (n_features,)
+    l2_penalty : float >= 0
+        λ.
+    unpenalized : tuple of int, default ()
+        Columns whose weight is not penalized (their entry of the gradient is 0).
+
+    Returns
+    -------
+    ndarray of shape (n_features,)
+
+    See the book's chapter 1.
+    """
+    w = np.array(w, dtype=np.float64)
+    if w.ndim != 1 or w.shape[0] == 0:
+        raise ValueError(f"w must be a non-empty 1-D array, got shape {w.shape}")
+    w = check_weights(w, w.shape[0])
+    l2_penalty = check_penalty(l2_penalty, "l2_penalty")
+    penalized = check_unpenalized(unpenalized, w.shape[0])
+    return 2.0 * l2_penalty * np.where(penalized, w, 0.0)
+
+
+def ridge_objective(H, y, w, l2_penalty, *, unpenalized=()):
+    r"""Ridge objective :math:`\mathrm{RSS}(w) + \lambda \sum_{j \notin U} w_j^2` (U = ``unpenalized``)."""
+    H, y = check_data(H, y)
+    w = check_weights(w, H.shape[1])
+    l2_penalty = check_penalty(l2_penalty, "l2_penalty")
+    penalized = check_unpenalized(unpenalized, H.shape[1])
+    residual = y - H @ w
+    return float(residual @ residual + l2_penalty * np.sum(w[penalized] ** 2))
+
+
+def ridge_closed_form(H, y, l2_penalty, *, unpenalized=()):
+    r"""Ridge regression in closed form.
+
+    .. math:: \hat w = (H^\top H + \lambda I_U)^{-1} H^\top y ,
+
+    where :math:`I_U` is the identity with a 0 on the diagonal entry of every unpenalized column.
+    It is computed stably as the least-squares solution of the stacked system
+    :math:`\begin{bmatrix} H \\ \sqrt{\lambda} I_U \end{bmatrix} w \approx \begin{bmatrix} y \\ 0 \end{bmatrix}`;
+    when that solution is not unique (λ = 0 with n < D, say) the minimum-norm one is returned.
+
+    Parameters
+    ----------
+    H : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,)
+    l2_penalty : float >= 0
+        λ.
+    unpenalized : tuple of int, default ()
+
+    Returns
+    -------
+    ndarray of shape (n_features,)
+
+    See the book's chapter 1, closed form.
+    """
+    H, y = check_data(H, y)
+    l2_penalty = check_penalty(l2_penalty, "l2_penalty")
+    penalized = check_unpenalized(unpenalized, H.shape[1])
+    n_features = H.shape[1]
+    stacked = np.vstack([H, np.sqrt(l2_penalty) * np.diag(penalized.astype(np.float64))])
+    target = np.concatenate([y, np.zeros(n_features)])
+    w, *_ = np.linalg.lstsq(stacked, target, rcond=None)
+    return w
+
+
+def ridge_gradient_descent(
+    H, y, l2_penalty, *, step_size, n_iterations, tolerance=1e-10, w0=None, unpenalized=()
+):
+    r"""Ridge regression by gradient descent, written as weight decay.
+
+    Each iteration updates every weight at once,
+
+    .. math:: w_j \leftarrow (1 - 2\eta\lambda)\, w_j + 2\eta \sum_i h_j(x_i)\,(y_i - \hat y_i(w)),
+
+    which is :math:`w \leftarrow w - \eta\,(\nabla\mathrm{RSS}(w) + 2\lambda w)`: the penalty
+    shrinks ("decays") each penalized weight by the factor :math:`1 - 2\eta\lambda` before the
+    RSS step. Unpenalized columns skip the decay.
+
+    Parameters
+    ----------
+    H : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,)
+    l2_penalty : float >= 0
+        λ.
+    step_size : float > 0
+        η. Converges when η < 1 / L with L = 2 (largest eigenvalue of HᵀH) + 2λ.
+    n_iterations : int >= 1
+        The budget.
+    tolerance : float > 0, default 1e-10
+        Stop when the largest |Δw_j| of an iteration is below this (in the units of w).
+    w0 : array_like of shape (n_features,), optional
+        Starting weights; zeros by default.
+    unpenalized : tuple of int, default ()
+
+    Returns
+    -------
+    SolverResult
+        ``converged`` is False (with a :class:`ConvergenceWarning`) if the budget ran out or the
+        iterates diverged because ``step_size`` is too large.
+
+    See the book's chapter 1, weight decay.
+    """
+    H, y = check_data(H, y)
+    l2_penalty = check_penalty(l2_penalty, "l2_penalty")
+    step_size = check_positive(step_size, "step_size")
+    n_iterations = check_positive_int(n_iterations, "n_iterations")
+    tolerance = check_positive(tolerance, "tolerance")
+    penalized = check_unpenalized(unpenalized, H.shape[1])
+    w = np.zeros(H.shape[1]) if w0 is None else check_weights(w0, H.shape[1], "w0")
+
+    decay = np.where(penalized, 1.0 - 2.0 * step_size * l2_penalty, 1.0)
+
+    def objective(w):
+        residual = y - H @ w
+        return residual @ residual + l2_penalty * np.sum(w[penalized] ** 2)
+
+    objectives = [objective(w)]
+    steps = []
+    converged = False
+    diverged = False
+    for _ in range(n_iterations):
+        w_new = decay * w + 2.0 * step_size * (H.T @ (y - H @ w))
+        if not np.all(np.isfinite(w_new)) or objective(w_new) > 1e100 * max(objectives[0], 1.0):
+            diverged = True
+            break
+        steps.append(float(np.max(np.abs(w_new - w))))
+        w = w_new
+        objectives.append(objective(w))
+        if steps[-1] < tolerance:
+            converged = True
+            break
+
+    if diverged:
+        lipschitz = 2.0 * np.linalg.eigvalsh(H.T @ H)[-1] + 2.0 * l2_penalty
+        warnings.warn(
+            f"ridge_gradient_descent diverged after {len(steps)} iterations: step_size "
+            f"{step_size:g} is too large; use step_size < 1/L = {1.0 / lipschitz:.3g}",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    elif not converged:
+        warnings.warn(
+            f"ridge_gradient_descent did not converge in {n_iterations} iterations (last step "
+            f"{steps[-1]:.3g} >= tolerance {tolerance:g}); raise n_iterations or step_size",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    return SolverResult(
+        weights=w,
+        converged=converged,
+        n_iterations=len(steps),
+        objective_history=np.array(objectives),
+        max_step_history=np.array(steps),
+        solver="ridge_gradient_descent",
+    )

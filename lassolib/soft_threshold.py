@@ -1,0 +1,144 @@
+r"""Chapter 4 — soft thresholding, λ_max, and the three regimes.
+
+Setting 0 in the coordinate subdifferential (chapter 3) and solving case by case gives, for
+normalized features,
+
+.. math::
+    \hat w_j = S(\rho_j, \lambda) = \begin{cases}
+        \rho_j + \lambda/2 & \rho_j < -\lambda/2 \\
+        0 & -\lambda/2 \le \rho_j \le \lambda/2 \\
+        \rho_j - \lambda/2 & \rho_j > \lambda/2
+    \end{cases}
+    \;=\; \operatorname{sign}(\rho_j)\,\max(|\rho_j| - \lambda/2,\, 0).
+
+At w = 0 every :math:`\rho_j` is :math:`h_j^\top r_0`, so all penalized weights are 0 exactly
+when :math:`\lambda \ge \lambda_{\max} = 2 \max_j |h_j^\top r_0|`.
+"""
+
+import numpy as np
+
+from ._validation import check_data, check_penalty, check_unpenalized
+
+__all__ = ["soft_threshold", "lambda_max", "regime", "unpenalized_fit"]
+
+
+def soft_threshold(rho, l1_penalty):
+    r"""The soft-threshold operator with threshold λ/2, the lasso's coordinate update.
+
+    .. math:: S(\rho, \lambda) = \operatorname{sign}(\rho)\,\max(|\rho| - \lambda/2,\, 0)
+
+    It is the minimizer over w of :math:`(w - \rho)^2 + \lambda |w|`.
+
+    Parameters
+    ----------
+    rho : float or array_like
+        ρ_j (finite).
+    l1_penalty : float >= 0
+        λ.
+
+    Returns
+    -------
+    float or ndarray of the shape of ``rho``
+        Exactly 0.0 wherever :math:`|\rho| \le \lambda/2`, the boundary included.
+
+    Examples
+    --------
+    >>> soft_threshold([-2.0, -0.5, 0.5, 3.0], 1.0)
+    array([-1.5,  0. ,  0. ,  2.5])
+
+    See the book's chapter 4.
+    """
+    l1_penalty = check_penalty(l1_penalty, "l1_penalty")
+    scalar = np.ndim(rho) == 0
+    rho = np.asarray(rho, dtype=np.float64)
+    if not np.all(np.isfinite(rho)):
+        raise ValueError("rho contains NaN or inf; soft_threshold needs finite values")
+    half = l1_penalty / 2.0
+    out = np.where(rho > half, rho - half, np.where(rho < -half, rho + half, 0.0))
+    return float(out) if scalar else out
+
+
+def unpenalized_fit(H, y, *, unpenalized=()):
+    r"""Least squares on the unpenalized columns alone: the starting point of every lasso.
+
+    Returns the weights (zero on penalized columns) and the residual :math:`r_0 = y - H w`.
+    With only the constant column unpenalized, :math:`r_0 = y - \bar y`; with none, :math:`r_0 = y`.
+
+    Returns
+    -------
+    w : ndarray of shape (n_features,)
+    residual : ndarray of shape (n_samples,)
+    """
+    H, y = check_data(H, y)
+    penalized = check_unpenalized(unpenalized, H.shape[1])
+    return _unpenalized_fit(H, y, penalized)
+
+
+def _unpenalized_fit(H, y, penalized):
+    w = np.zeros(H.shape[1])
+    if not np.all(penalized):
+        w_u, *_ = np.linalg.lstsq(H[:, ~penalized], y, rcond=None)
+        w[~penalized] = w_u
+    return w, y - H @ w
+
+
+def _lambda_max(H, penalized, residual):
+    if not np.any(penalized):
+        return 0.0
+    return float(2.0 * np.max(np.abs(H[:, penalized].T @ residual)))
+
+
+def lambda_max(H, y, *, unpenalized=()):
+    r"""The smallest λ at which every penalized weight of the lasso is 0.
+
+    .. math:: \lambda_{\max} = 2 \max_{j \notin U} |h_j^\top r_0| ,
+
+    where :math:`r_0` is the residual of least squares on the unpenalized columns U alone
+    (:math:`y - \bar y` when U holds just the constant column). It holds for normalized and raw
+    columns alike: the zero solution satisfies the KKT condition exactly when
+    :math:`|\rho_j| = |h_j^\top r_0| \le \lambda/2` for every penalized j.
+
+    Parameters
+    ----------
+    H : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,)
+    unpenalized : tuple of int, default ()
+
+    Returns
+    -------
+    float
+        0.0 when no column is penalized.
+
+    See the book's chapter 4.
+    """
+    H, y = check_data(H, y)
+    penalized = check_unpenalized(unpenalized, H.shape[1])
+    _, residual = _unpenalized_fit(H, y, penalized)
+    return _lambda_max(H, penalized, residual)
+
+
+def regime(l1_penalty, lambda_max):
+    r"""Name the regime λ puts the model in.
+
+    Returns ``"linear regression"`` for λ = 0, ``"lasso"`` for 0 < λ < λ_max and ``"all zero"``
+    for λ ≥ λ_max (when λ_max = 0, every λ > 0 is "all zero").
+
+    Parameters
+    ----------
+    l1_penalty : float >= 0
+    lambda_max : float >= 0
+        From :func:`lambda_max`.
+
+    Returns
+    -------
+    str
+
+    See the book's chapter 4, the three regimes.
+    """
+    l1_penalty = check_penalty(l1_penalty, "l1_penalty")
+    lambda_max = check_penalty(lambda_max, "lambda_max")
+    if l1_penalty == 0.0:
+        return "linear regression"
+    if l1_penalty < lambda_max:
+        return "lasso"
+    return "all zero"
