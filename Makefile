@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 BUILD := _build
 JB_FLAGS := -n -W --keep-going
 
-.PHONY: book test test-fast lab serve bench clean
+.PHONY: book test test-fast lab serve bench notebooks clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lab: $(STAMP)
 ## serve: serve the built book on http://localhost:8000
 serve:
 	$(BIN)/python -m http.server --directory $(BUILD)/html 8000
+
+## notebooks: re-execute every notebook in place (fresh kernel) and strip widget state
+notebooks: $(STAMP)
+	$(BIN)/python book/_ext/execute_notebooks.py
 
 ## bench: side-by-side benchmarks against scikit-learn
 bench: $(STAMP)
