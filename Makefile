@@ -20,7 +20,7 @@ book: $(STAMP)
 
 ## test: build the book, then the library tests, nbval over every notebook, and the browser checks
 test: book
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 ## test-fast: the library tests only (no build, no notebooks, no browser)
 test-fast: $(STAMP)
