@@ -4,6 +4,8 @@ References: numpy.linalg.solve of the normal equations, central finite differenc
 definitions in math.md written out by hand.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -143,8 +145,10 @@ def test_ridge_gradient_descent_step_is_weight_decay(problem):
 
 def test_ridge_gradient_descent_diverges_with_too_large_step(problem):
     H, y = problem(20, 4, seed=7)
-    with pytest.warns(ConvergenceWarning, match="step_size"):
-        result = ridge_gradient_descent(H, y, 1.0, step_size=3 * step_bound(H, 1.0), n_iterations=100_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # no NumPy overflow warnings on the way
+        with pytest.warns(ConvergenceWarning, match="step_size"):
+            result = ridge_gradient_descent(H, y, 1.0, step_size=3 * step_bound(H, 1.0), n_iterations=100_000)
     assert result.converged is False
     assert np.all(np.isfinite(result.weights))
 
