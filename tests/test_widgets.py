@@ -130,3 +130,11 @@ def test_frame_sweep_two_columns_and_custom_labels():
 def test_frame_sweep_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         frame_sweep(lambda k, ax: None, alt="x", **kwargs)
+
+
+@pytest.mark.parametrize("start", [-1, 3, 1.5, True])
+def test_frame_sweep_checks_start_before_drawing(start):
+    calls = []
+    with pytest.raises(ValueError, match="start must be an integer in 0 .. 2"):
+        frame_sweep(lambda k, ax: calls.append(k), [0.0, 1.0, 2.0], alt="x", start=start)
+    assert calls == [], "no frame should be drawn for a bad start"
