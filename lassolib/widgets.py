@@ -235,9 +235,12 @@ def frame_sweep(
         labels = [penalty_label(v, lambda_max, symbol=symbol) for v in values]
     elif len(labels) != values.size:
         raise ValueError(f"labels has {len(labels)} entries but values has {values.size}")
+    start = values.size // 2 if start is None else start
+    # Check before the (slow) rendering; an integer index, as ``Stack.selected_index`` needs.
+    if isinstance(start, (bool, np.bool_)) or not isinstance(start, (int, np.integer)) or not (
+        0 <= start < values.size
+    ):
+        raise ValueError(f"start must be an integer in 0 .. {values.size - 1}, got {start!r}")
     alts = [alt(k) if callable(alt) else f"{alt} ({labels[k]})" for k in range(values.size)]
     frames, seconds = render_frames(draw, values.size, ncols=ncols, figsize=figsize)
-    start = values.size // 2 if start is None else start
-    if not 0 <= start < values.size:
-        raise ValueError(f"start must be in 0 .. {values.size - 1}, got {start}")
     return FrameSweep(values, labels, frames, seconds, alt=alts, start=start, description=symbol)
