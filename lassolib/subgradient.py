@@ -178,7 +178,9 @@ def subgradient_descent(
     for t in range(1, n_iterations + 1):
         g = -2.0 * (H.T @ (y - H @ w)) + lam * np.sign(w)
         w_new = w - step_size / np.sqrt(t) * g
-        if not np.all(np.isfinite(w_new)):
+        # Stop a divergence long before it overflows (as ridge_gradient_descent does), so the
+        # caller sees one ConvergenceWarning rather than NumPy overflow warnings.
+        if not np.all(np.isfinite(w_new)) or objective(w_new) > 1e100 * max(objectives[0], 1.0):
             warnings.warn(
                 f"subgradient_descent diverged at iteration {t}: step_size {step_size:g} is too "
                 "large; try a value below 1 / (2 * largest eigenvalue of HᵀH)",

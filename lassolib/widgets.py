@@ -33,7 +33,8 @@ def sweep_grid(lambda_max, *, n_frames=25, min_ratio=1e-3, beyond=4.0):
     Parameters
     ----------
     lambda_max : float > 0
-    n_frames : int >= 3, default 25
+    n_frames : int >= 4, default 25
+        0, ``min_ratio``·λ_max, λ_max and ``beyond``·λ_max are always among the values.
     min_ratio : float in (0, 1), default 1e-3
     beyond : float > 1, default 4
         How far past λ_max the grid reaches.
@@ -44,15 +45,18 @@ def sweep_grid(lambda_max, *, n_frames=25, min_ratio=1e-3, beyond=4.0):
     """
     lambda_max = check_positive(lambda_max, "lambda_max")
     n_frames = check_positive_int(n_frames, "n_frames")
-    if n_frames < 3:
-        raise ValueError(f"n_frames must be >= 3 (0, a lasso value and one past λ_max), got {n_frames}")
+    if n_frames < 4:
+        raise ValueError(
+            f"n_frames must be >= 4 (0, a lasso value, λ_max and one past it), got {n_frames}"
+        )
     min_ratio = check_positive(min_ratio, "min_ratio")
     beyond = check_positive(beyond, "beyond")
     if min_ratio >= 1 or beyond <= 1:
         raise ValueError(f"need min_ratio < 1 < beyond, got min_ratio={min_ratio}, beyond={beyond}")
     logs = np.linspace(np.log10(min_ratio), np.log10(beyond), n_frames - 1)
-    # Snap the grid point nearest to λ_max onto it exactly.
-    logs[np.argmin(np.abs(logs))] = 0.0
+    # Snap the interior grid point nearest to λ_max onto it exactly (never an endpoint: the grid
+    # must still run from min_ratio·λ_max to beyond·λ_max).
+    logs[1 + np.argmin(np.abs(logs[1:-1]))] = 0.0
     return np.concatenate([[0.0], lambda_max * 10.0**logs])
 
 
@@ -231,9 +235,12 @@ def frame_sweep(
         labels = [penalty_label(v, lambda_max, symbol=symbol) for v in values]
     elif len(labels) != values.size:
         raise ValueError(f"labels has {len(labels)} entries but values has {values.size}")
+    start = values.size // 2 if start is None else start
+    # Check before the (slow) rendering; an integer index, as ``Stack.selected_index`` needs.
+    if isinstance(start, (bool, np.bool_)) or not isinstance(start, (int, np.integer)) or not (
+        0 <= start < values.size
+    ):
+        raise ValueError(f"start must be an integer in 0 .. {values.size - 1}, got {start!r}")
     alts = [alt(k) if callable(alt) else f"{alt} ({labels[k]})" for k in range(values.size)]
     frames, seconds = render_frames(draw, values.size, ncols=ncols, figsize=figsize)
-    start = values.size // 2 if start is None else start
-    if not 0 <= start < values.size:
-        raise ValueError(f"start must be in 0 .. {values.size - 1}, got {start}")
     return FrameSweep(values, labels, frames, seconds, alt=alts, start=start, description=symbol)

@@ -1,0 +1,140 @@
+"""The sweep machinery's non-visual parts: the λ grid, the labels, and building a FrameSweep."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lassolib.widgets import FrameSweep, frame_sweep, penalty_label, sweep_grid
+
+
+@given(
+    lam_max=st.floats(1e-6, 1e6),
+    n_frames=st.integers(4, 40),
+    min_ratio=st.floats(1e-5, 0.9),
+    beyond=st.floats(1.1, 100.0),
+)
+def test_sweep_grid_properties(lam_max, n_frames, min_ratio, beyond):
+    grid = sweep_grid(lam_max, n_frames=n_frames, min_ratio=min_ratio, beyond=beyond)
+    assert grid.shape == (n_frames,)
+    assert grid[0] == 0.0
+    assert np.all(np.diff(grid) > 0), "strictly increasing"
+    assert np.count_nonzero(grid == lam_max) == 1, "λ_max exactly, once"
+    assert grid[1] == pytest.approx(min_ratio * lam_max, rel=1e-12)
+    assert grid[-1] == pytest.approx(beyond * lam_max, rel=1e-12)
+
+
+def test_sweep_grid_default_is_log_spaced_to_four_lambda_max():
+    grid = sweep_grid(3.0)
+    assert grid.shape == (25,)
+    assert grid[0] == 0.0 and 3.0 in grid
+    assert grid[1] == pytest.approx(3e-3, rel=1e-12)
+    assert grid[-1] == pytest.approx(12.0, rel=1e-12)
+    # log-spaced: constant ratio between neighbours, except next to the snapped λ_max
+    ratios = grid[2:] / grid[1:-1]
+    k = int(np.flatnonzero(grid == 3.0)[0])
+    regular = np.delete(ratios, [k - 2, k - 1])
+    np.testing.assert_allclose(regular, (4.0 / 1e-3) ** (1 / 23), rtol=1e-12)
+    # the regimes: one linear-regression frame, lasso frames below λ_max, all-zero from λ_max on
+    assert np.count_nonzero(grid >= 3.0) >= 2
+
+
+@pytest.mark.parametrize("n_frames", [4, 5, 6])
+def test_sweep_grid_small_keeps_both_ends_and_lambda_max(n_frames):
+    grid = sweep_grid(1.0, n_frames=n_frames)
+    assert grid[-1] == pytest.approx(4.0) and grid[1] == pytest.approx(1e-3) and 1.0 in grid
+
+
+def test_sweep_grid_rejects_too_few_frames():
+    with pytest.raises(ValueError, match="n_frames"):
+        sweep_grid(1.0, n_frames=3)
+
+
+@pytest.mark.parametrize(
+    "lam, lam_max, expected",
+    [
+        (0.0, 10.0, "λ = 0 — linear regression"),
+        (12.5, 10.0, "λ = 12.5 = 1.25 λ_max — all zero"),
+        (10.0, 10.0, "λ = 10 = 1 λ_max — all zero"),
+        (2.5, 10.0, "λ = 2.5 = 0.25 λ_max — lasso"),
+        (0.001234567, 10.0, "λ = 0.00123 = 0.000123 λ_max — lasso"),
+        (2.5, None, "λ = 2.5"),
+        (0.0, None, "λ = 0"),
+    ],
+)
+def test_penalty_label(lam, lam_max, expected):
+    assert penalty_label(lam, lam_max) == expected
+
+
+def test_penalty_label_symbol():
+    assert penalty_label(1.0, 2.0, symbol="α") == "α = 1 = 0.5 α_max — lasso"
+
+
+def test_frame_sweep_with_a_trivial_draw_function():
+    values = sweep_grid(2.0, n_frames=5)
+    calls = []
+
+    def draw(k, ax):
+        calls.append(k)
+        ax.plot([0, 1], [0, values[k]])
+
+    sweep = frame_sweep(draw, values, lambda_max=2.0, alt="A line")
+    assert isinstance(sweep, FrameSweep)
+    assert calls == [0, 1, 2, 3, 4]
+    assert len(sweep) == 5
+    np.testing.assert_array_equal(sweep.values, values)
+    assert sweep.labels[0] == "λ = 0 — linear regression"
+    assert sweep.labels[3].endswith("all zero") and sweep.labels[1].endswith("lasso")
+    assert all(frame[:8] == b"\x89PNG\r\n\x1a\n" for frame in sweep.frames)
+    assert sweep.alt[0] == "A line (λ = 0 — linear regression)"
+    assert sweep.start == 2  # the middle frame by default
+    assert sweep.seconds_per_frame.shape == (5,) and np.all(sweep.seconds_per_frame >= 0)
+    assert repr(sweep) == "<FrameSweep: 5 frames, from λ = 0 to λ = 8 = 4 λ_max>"
+    html = sweep.frame_html(1)
+    assert html.startswith('<figure class="lassolib-frame"') and 'alt="A line (' in html
+    assert "data:image/png;base64," in html and sweep.labels[1] in html
+
+
+def test_frame_sweep_widget_structure():
+    pytest.importorskip("ipywidgets")
+    sweep = frame_sweep(lambda k, ax: None, [0.0, 1.0, 2.0], alt=lambda k: f"frame {k}", start=1)
+    assert sweep.alt == ["frame 0", "frame 1", "frame 2"]
+    box = sweep.widget()
+    slider, stack = box.children
+    assert slider.index == 1 and stack.selected_index == 1
+    assert len(stack.children) == 3
+    assert [label for label, _ in slider.options] == ["λ = 0", "λ = 1", "λ = 2"]
+    assert sweep.widget() is box  # built once
+    bundle = sweep._repr_mimebundle_()
+    assert bundle["text/plain"] == repr(sweep)
+
+
+def test_frame_sweep_two_columns_and_custom_labels():
+    seen = []
+    sweep = frame_sweep(
+        lambda k, axes: seen.append(len(axes)), [1.0, 2.0], alt="x", ncols=2, labels=["a", "b"]
+    )
+    assert seen == [2, 2]
+    assert sweep.labels == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(values=[]), "values"),
+        (dict(values=[[0.0, 1.0]]), "values"),
+        (dict(values=[0.0, 1.0], labels=["only one"]), "labels"),
+        (dict(values=[0.0, 1.0], start=2), "start"),
+    ],
+)
+def test_frame_sweep_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        frame_sweep(lambda k, ax: None, alt="x", **kwargs)
+
+
+@pytest.mark.parametrize("start", [-1, 3, 1.5, True])
+def test_frame_sweep_checks_start_before_drawing(start):
+    calls = []
+    with pytest.raises(ValueError, match="start must be an integer in 0 .. 2"):
+        frame_sweep(lambda k, ax: calls.append(k), [0.0, 1.0, 2.0], alt="x", start=start)
+    assert calls == [], "no frame should be drawn for a bad start"
