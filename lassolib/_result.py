@@ -27,6 +27,8 @@ class SolverResult:
         The largest |Δw_j| taken in each iteration or sweep (the stopping statistic).
     solver : str
         Which solver produced this result.
+    objective : float
+        The objective at ``weights`` (by default the last entry of ``objective_history``).
     """
 
     weights: np.ndarray
@@ -35,13 +37,13 @@ class SolverResult:
     objective_history: np.ndarray = field(repr=False)
     max_step_history: np.ndarray = field(repr=False)
     solver: str = ""
+    objective: float = None
+
+    def __post_init__(self):
+        if self.objective is None:
+            object.__setattr__(self, "objective", float(self.objective_history[-1]))
 
     @property
     def n_sweeps(self):
         """Alias of ``n_iterations`` for coordinate descent, where one iteration is one sweep."""
         return self.n_iterations
-
-    @property
-    def objective(self):
-        """The objective value at the returned weights' iterate (the last entry of the history)."""
-        return float(self.objective_history[-1])

@@ -154,7 +154,8 @@ def subgradient_descent(
     Returns
     -------
     SolverResult
-        ``objective_history`` holds the objective of every iterate (not only of the best one).
+        ``objective_history`` holds the objective of every iterate; ``objective`` is that of
+        the returned (best) weights.
 
     See the book's chapter 3.
     """
@@ -211,4 +212,5 @@ def subgradient_descent(
         objective_history=np.array(objectives),
         max_step_history=np.array(steps),
         solver="subgradient_descent",
+        objective=float(best_objective),
     )

@@ -145,8 +145,6 @@ def test_subgradient_descent_diverges_with_too_large_step(problem):
     assert np.all(np.isfinite(sg.weights))
 
 
-@pytest.mark.xfail(strict=True, reason="SolverResult.objective is the last iterate's objective, but "
-                   "subgradient_descent returns the best iterate's weights (lassolib/_result.py)")
 def test_subgradient_descent_objective_is_that_of_its_weights(problem, unit):
     H, y, lam = sparse_problem(problem, unit)
     step = 0.5 / (2 * np.linalg.eigvalsh(H.T @ H)[-1])
