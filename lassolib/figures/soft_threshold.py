@@ -67,10 +67,11 @@ def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points
 
     Parameters
     ----------
-    rho_grid : ndarray of shape (n,)
+    rho_grid : ndarray of shape (n,) or (K, n)
+        One grid for every frame, or row k for frame k (so each frame can zoom to its data).
     penalties : ndarray of shape (K,)
     w_lasso : ndarray of shape (K, n)
-        Row k: :math:`S(\rho, \lambda_k)` on the grid.
+        Row k: :math:`S(\rho, \lambda_k)` on the frame's grid.
     lambda_max : float
         Names each frame's regime.
     rho_points, w_points : ndarray of shape (K, m), optional
@@ -81,10 +82,11 @@ def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points
     FrameSweep
     """
     w_lasso = np.asarray(w_lasso)
+    rho_grid = np.asarray(rho_grid)
 
     def draw(k, ax):
         plot_soft_threshold(
-            rho_grid, w_lasso[k], float(penalties[k]),
+            rho_grid[k] if rho_grid.ndim == 2 else rho_grid, w_lasso[k], float(penalties[k]),
             rho_points=None if rho_points is None else rho_points[k],
             w_points=None if w_points is None else w_points[k], ax=ax,
         )
@@ -119,28 +121,31 @@ def plot_lasso_path(ratios, weights, labels, *, current_ratio=None, current_weig
     ax = new_axes(ax)
     weights = np.asarray(weights)
     for i, label in enumerate(labels):
-        ax.plot(ratios, weights[:, i], color=COLORS[i % 8], linestyle=LINESTYLES[i % 8],
-                linewidth=1.5, label=label)
+        # Past eight series the colours repeat, with a different line style and marker.
+        ax.plot(ratios, weights[:, i], color=COLORS[i % 8],
+                linestyle=LINESTYLES[(i + 3 * (i // 8)) % 8], marker=MARKERS[(i + 3 * (i // 8)) % 8],
+                markevery=max(1, len(ratios) // 8), markersize=3.5, linewidth=1.5, label=label)
     left = float(np.min(ratios))
     ax.axvline(1.0, color="0.3", linestyle="-", linewidth=1.0)
-    ax.annotate(r"$\lambda_{\max}$", (1.0, 1.0), xycoords=("data", "axes fraction"),
-                xytext=(3, -12), textcoords="offset points", fontsize="small")
+    ax.annotate(r"$\lambda_{\max}$", (1.0, 0.0), xycoords=("data", "axes fraction"),
+                xytext=(3, 3), textcoords="offset points", fontsize="small")
     if current_ratio is not None:
         x = max(float(current_ratio), left)
         ax.axvline(x, color=COLORS[7], linestyle="--", linewidth=1.2)
         if current_weights is not None:
             for i, w in enumerate(np.asarray(current_weights)):
-                ax.plot([x], [w], color=COLORS[i % 8], marker=MARKERS[i % 8], markersize=5,
+                ax.plot([x], [w], color=COLORS[i % 8], marker=MARKERS[(i + 3 * (i // 8)) % 8],
+                        markersize=5,
                         markeredgecolor="black", markeredgewidth=0.5, linestyle="none")
         if current_ratio == 0:
-            ax.annotate(r"$\lambda = 0$", (x, 0.0), xycoords=("data", "axes fraction"),
-                        xytext=(3, 3), textcoords="offset points", fontsize="small")
+            ax.annotate(r"$\lambda = 0$", (x, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, -12), textcoords="offset points", fontsize="small")
     ax.axhline(0.0, color="0.75", linewidth=0.8, zorder=0)
     ax.set_xscale("log")
     ax.set_xlim(left, float(np.max(ratios)))
     ax.set_xlabel(r"$\lambda / \lambda_{\max}$")
     ax.set_ylabel(r"normalized weight $\hat w_j$")
-    ax.legend(fontsize="xx-small", ncols=2, loc="upper right")
+    ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 
