@@ -40,15 +40,24 @@ def plot_soft_threshold(rho_grid, w_lasso, l1_penalty, *, rho_points=None, w_poi
     if half > 0:
         ax.axvspan(-half, half, facecolor=COLORS[1], alpha=0.15, hatch="//", edgecolor=COLORS[1],
                    linewidth=0.0, label=rf"dead zone, width $\lambda$ = {l1_penalty:.3g}")
+        narrow = 2.0 * half < 0.1 * (float(rho_grid[-1]) - float(rho_grid[0]))
         for edge, text in ((-half, r"$-\lambda/2$"), (half, r"$\lambda/2$")):
             ax.axvline(edge, color=COLORS[1], linestyle=":", linewidth=1.0)
-            ax.annotate(text, (edge, 0.0), xycoords=("data", "axes fraction"),
-                        xytext=(0, 3), textcoords="offset points", ha="center", va="bottom",
+            if not narrow:
+                ax.annotate(text, (edge, 0.0), xycoords=("data", "axes fraction"),
+                            xytext=(0, 3), textcoords="offset points", ha="center",
+                            va="bottom", fontsize="small", color="0.2")
+        if narrow:  # one label, to the right, for a zone too narrow for two
+            ax.annotate(r"$\pm\lambda/2$", (half, 0.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, 3), textcoords="offset points", ha="left", va="bottom",
                         fontsize="small", color="0.2")
     ax.plot(rho_grid, rho_grid, color=COLORS[0], linestyle="--", linewidth=1.8,
             label=r"linear regression ($\lambda = 0$): $\hat w_j = \rho_j$")
-    ax.plot(rho_grid, w_lasso, color=COLORS[5], linestyle="-", linewidth=2.5,
-            label=rf"lasso ($\lambda$ = {l1_penalty:.3g}): $\hat w_j = S(\rho_j, \lambda)$")
+    if l1_penalty > 0:
+        lasso_label = rf"lasso ($\lambda$ = {l1_penalty:.3g}): $\hat w_j = S(\rho_j, \lambda)$"
+    else:
+        lasso_label = r"lasso at $\lambda = 0$: $S(\rho_j, 0) = \rho_j$, the same line"
+    ax.plot(rho_grid, w_lasso, color=COLORS[5], linestyle="-", linewidth=2.5, label=lasso_label)
     if rho_points is not None:
         ax.plot(rho_points, w_points, color=COLORS[7], marker=MARKERS[0], markersize=5,
                 linestyle="none", label=r"features of the data: $(\rho_j, \hat w_j)$")
@@ -136,7 +145,8 @@ def plot_lasso_path(ratios, weights, labels, *, current_ratio=None, current_weig
             for i, w in enumerate(np.asarray(current_weights)):
                 ax.plot([x], [w], color=COLORS[i % 8], marker=MARKERS[(i + 3 * (i // 8)) % 8],
                         markersize=5,
-                        markeredgecolor="black", markeredgewidth=0.5, linestyle="none")
+                        markeredgecolor="black", markeredgewidth=0.5, linestyle="none",
+                        clip_on=False)
         if current_ratio == 0:
             ax.annotate(r"$\lambda = 0$", (x, 1.0), xycoords=("data", "axes fraction"),
                         xytext=(3, -12), textcoords="offset points", fontsize="small")
