@@ -1,0 +1,193 @@
+r"""Figures of chapter 4 — the soft threshold :math:`\hat w_j = S(\rho_j, \lambda)` and the lasso path.
+
+Every function draws precomputed arrays (it fits nothing) and returns the Axes, except the
+sweeps, which return a :class:`lassolib.widgets.FrameSweep` of precomputed frames.
+"""
+
+import numpy as np
+
+from ..widgets import frame_sweep
+from ._style import COLORS, LINESTYLES, MARKERS, new_axes
+
+__all__ = [
+    "plot_soft_threshold",
+    "soft_threshold_sweep",
+    "plot_lasso_path",
+    "lasso_path_sweep",
+]
+
+
+def plot_soft_threshold(rho_grid, w_lasso, l1_penalty, *, rho_points=None, w_points=None,
+                        ax=None):
+    r"""The post's figure: :math:`\hat w_j` against :math:`\rho_j`, least squares vs lasso.
+
+    Draws the identity line :math:`\hat w_j = \rho_j` (λ = 0, "linear regression", dashed) and
+    the soft-threshold line (λ > 0, "lasso", solid) with its dead zone
+    :math:`[-\lambda/2, \lambda/2]` shaded and its edges marked.
+
+    Parameters
+    ----------
+    rho_grid : ndarray of shape (n,)
+    w_lasso : ndarray of shape (n,)
+        :math:`S(\rho, \lambda)` on the grid (from :func:`lassolib.soft_threshold`).
+    l1_penalty : float
+        λ (for the dead zone and the labels).
+    rho_points, w_points : ndarray of shape (m,), optional
+        Points :math:`(\rho_j, \hat w_j)` of a data set's features, drawn on top.
+    """
+    ax = new_axes(ax)
+    half = l1_penalty / 2.0
+    if half > 0:
+        ax.axvspan(-half, half, facecolor=COLORS[1], alpha=0.15, hatch="//", edgecolor=COLORS[1],
+                   linewidth=0.0, label=rf"dead zone, width $\lambda$ = {l1_penalty:.3g}")
+        narrow = 2.0 * half < 0.1 * (float(rho_grid[-1]) - float(rho_grid[0]))
+        for edge, text in ((-half, r"$-\lambda/2$"), (half, r"$\lambda/2$")):
+            ax.axvline(edge, color=COLORS[1], linestyle=":", linewidth=1.0)
+            if not narrow:
+                ax.annotate(text, (edge, 0.0), xycoords=("data", "axes fraction"),
+                            xytext=(0, 3), textcoords="offset points", ha="center",
+                            va="bottom", fontsize="small", color="0.2")
+        if narrow:  # one label, to the right, for a zone too narrow for two
+            ax.annotate(r"$\pm\lambda/2$", (half, 0.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, 3), textcoords="offset points", ha="left", va="bottom",
+                        fontsize="small", color="0.2")
+    ax.plot(rho_grid, rho_grid, color=COLORS[0], linestyle="--", linewidth=1.8,
+            label=r"linear regression ($\lambda = 0$): $\hat w_j = \rho_j$")
+    if l1_penalty > 0:
+        lasso_label = rf"lasso ($\lambda$ = {l1_penalty:.3g}): $\hat w_j = S(\rho_j, \lambda)$"
+    else:
+        lasso_label = r"lasso at $\lambda = 0$: $S(\rho_j, 0) = \rho_j$, the same line"
+    ax.plot(rho_grid, w_lasso, color=COLORS[5], linestyle="-", linewidth=2.5, label=lasso_label)
+    if rho_points is not None:
+        ax.plot(rho_points, w_points, color=COLORS[7], marker=MARKERS[0], markersize=5,
+                linestyle="none", label=r"features of the data: $(\rho_j, \hat w_j)$")
+    ax.axhline(0.0, color="0.75", linewidth=0.8, zorder=0)
+    ax.axvline(0.0, color="0.75", linewidth=0.8, zorder=0)
+    ax.set_xlim(float(rho_grid[0]), float(rho_grid[-1]))
+    ax.set_xlabel(r"$\rho_j$")
+    ax.set_ylabel(r"$\hat w_j$")
+    ax.legend(fontsize="x-small", loc="upper left")
+    return ax
+
+
+def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points=None,
+                         w_points=None, figsize=(6.4, 3.6)):
+    r"""A λ sweep of :func:`plot_soft_threshold`, one precomputed curve per λ.
+
+    Parameters
+    ----------
+    rho_grid : ndarray of shape (n,) or (K, n)
+        One grid for every frame, or row k for frame k (so each frame can zoom to its data).
+    penalties : ndarray of shape (K,)
+    w_lasso : ndarray of shape (K, n)
+        Row k: :math:`S(\rho, \lambda_k)` on the frame's grid.
+    lambda_max : float
+        Names each frame's regime.
+    rho_points, w_points : ndarray of shape (K, m), optional
+        The data's :math:`(\rho_j, \hat w_j)` at the lasso solution for each λ.
+
+    Returns
+    -------
+    FrameSweep
+    """
+    w_lasso = np.asarray(w_lasso)
+    rho_grid = np.asarray(rho_grid)
+
+    def draw(k, ax):
+        plot_soft_threshold(
+            rho_grid[k] if rho_grid.ndim == 2 else rho_grid, w_lasso[k], float(penalties[k]),
+            rho_points=None if rho_points is None else rho_points[k],
+            w_points=None if w_points is None else w_points[k], ax=ax,
+        )
+
+    def alt(k):
+        text = (f"The soft-threshold line at lambda = {penalties[k]:.3g} next to the identity "
+                f"line, with a flat dead zone from {-penalties[k] / 2:.3g} to "
+                f"{penalties[k] / 2:.3g}")
+        if w_points is not None:
+            text += f"; {int(np.sum(np.asarray(w_points[k]) == 0.0))} features of the data in it"
+        return text + "."
+
+    return frame_sweep(draw, penalties, lambda_max=lambda_max, alt=alt, figsize=figsize)
+
+
+def plot_lasso_path(ratios, weights, labels, *, current_ratio=None, current_weights=None,
+                    ax=None):
+    r"""Each weight of the lasso path against :math:`\lambda/\lambda_{\max}` (log axis).
+
+    Parameters
+    ----------
+    ratios : ndarray of shape (K,)
+        :math:`\lambda/\lambda_{\max}` of each path point (all > 0).
+    weights : ndarray of shape (K, m)
+        The penalized weights at each path point.
+    labels : sequence of str, length m
+    current_ratio : float, optional
+        Marks one λ with a vertical line (0 is drawn at the left edge of the axis).
+    current_weights : ndarray of shape (m,), optional
+        The weights at ``current_ratio``, drawn as points on that line.
+    """
+    ax = new_axes(ax)
+    weights = np.asarray(weights)
+    for i, label in enumerate(labels):
+        # Past eight series the colours repeat, with a different line style and marker.
+        ax.plot(ratios, weights[:, i], color=COLORS[i % 8],
+                linestyle=LINESTYLES[(i + 3 * (i // 8)) % 8], marker=MARKERS[(i + 3 * (i // 8)) % 8],
+                markevery=max(1, len(ratios) // 8), markersize=3.5, linewidth=1.5, label=label)
+    left = float(np.min(ratios))
+    ax.axvline(1.0, color="0.3", linestyle="-", linewidth=1.0)
+    ax.annotate(r"$\lambda_{\max}$", (1.0, 0.0), xycoords=("data", "axes fraction"),
+                xytext=(3, 3), textcoords="offset points", fontsize="small")
+    if current_ratio is not None:
+        x = max(float(current_ratio), left)
+        ax.axvline(x, color=COLORS[7], linestyle="--", linewidth=1.2)
+        if current_weights is not None:
+            for i, w in enumerate(np.asarray(current_weights)):
+                ax.plot([x], [w], color=COLORS[i % 8], marker=MARKERS[(i + 3 * (i // 8)) % 8],
+                        markersize=5,
+                        markeredgecolor="black", markeredgewidth=0.5, linestyle="none",
+                        clip_on=False)
+        if current_ratio == 0:
+            ax.annotate(r"$\lambda = 0$", (x, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, -12), textcoords="offset points", fontsize="small")
+    ax.axhline(0.0, color="0.75", linewidth=0.8, zorder=0)
+    ax.set_xscale("log")
+    ax.set_xlim(left, float(np.max(ratios)))
+    ax.set_xlabel(r"$\lambda / \lambda_{\max}$")
+    ax.set_ylabel(r"normalized weight $\hat w_j$")
+    ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+def lasso_path_sweep(ratios, weights, labels, penalties, sweep_weights, *, lambda_max,
+                     figsize=(6.4, 3.6)):
+    r"""A λ sweep of :func:`plot_lasso_path` that marks the current λ on the precomputed path.
+
+    Parameters
+    ----------
+    ratios, weights, labels :
+        The path, as for :func:`plot_lasso_path`.
+    penalties : ndarray of shape (K,)
+        The λ of each frame (e.g. from :func:`lassolib.widgets.sweep_grid`).
+    sweep_weights : ndarray of shape (K, m)
+        The penalized weights at each frame's λ.
+    lambda_max : float
+
+    Returns
+    -------
+    FrameSweep
+    """
+    penalties = np.asarray(penalties, dtype=np.float64)
+    sweep_weights = np.asarray(sweep_weights)
+
+    def draw(k, ax):
+        plot_lasso_path(ratios, weights, labels, current_ratio=penalties[k] / lambda_max,
+                        current_weights=sweep_weights[k], ax=ax)
+
+    def alt(k):
+        nonzero = [label for label, w in zip(labels, sweep_weights[k]) if w != 0.0]
+        return (f"The lasso path of the {len(labels)} weights against lambda / lambda_max, with "
+                f"lambda = {penalties[k]:.3g} marked; nonzero there: "
+                f"{', '.join(nonzero) if nonzero else 'none'}.")
+
+    return frame_sweep(draw, penalties, lambda_max=lambda_max, alt=alt, figsize=figsize)
