@@ -17,6 +17,10 @@ whole sweep falls below a tolerance.
 
 The residual :math:`r = y - Hw` is kept up to date, so that :math:`\rho_j = h_j^\top r + z_j w_j`
 and each coordinate costs O(n) instead of recomputing every prediction.
+
+:func:`gram_coordinate_descent_sweeps` is the same loop in covariance form (ρ_j from the Gram
+matrix :math:`H^\top H` instead of the residual, O(D) per update): the path solver
+(:func:`lasso_path`) runs it on the active coordinates.
 """
 
 import warnings

@@ -229,8 +229,9 @@ def _active_set_path(
     r"""Solve the lasso at each penalty (decreasing), warm-started, by active-set Gram sweeps.
 
     At each λ: the active set A holds the unpenalized columns, the nonzero weights of the
-    warm start and the coordinates whose KKT condition the warm start violates at λ. :func:`gram_coordinate_descent_sweeps` runs on the sub-problem of A alone (its
-    Gram block :math:`G_{AA}`) until a sweep's largest :math:`|\Delta w_j|` is below
+    warm start and the coordinates whose KKT condition the warm start violates at λ.
+    :func:`gram_coordinate_descent_sweeps` runs on the sub-problem of A alone (its Gram block
+    :math:`G_{AA}`, a copy of at most |A|² numbers per round, never of H) until a sweep's largest :math:`|\Delta w_j|` is below
     ``tolerance``; then one vectorized KKT check over every other coordinate,
     :math:`|h_j^\top r| = |(H^\top y)_j - (Gw)_j| \le \lambda/2`, which says that a sweep
     over them would leave each at exactly 0. Coordinates that fail it join A and the sweeps
@@ -243,16 +244,13 @@ def _active_set_path(
     sweeps over the active set. Without the histories the memory stays that of H and the output.
     """
     n_features = H.shape[1]
-    gram = _Gram(H, y)
-    Hty = gram.Hty
-    yty = float(y @ y)
+    gram = None  # built at the first λ below λ_max
     unpenalized = ~penalized
     weights = np.empty((l1_penalties.size, n_features))
     converged_flags = np.zeros(l1_penalties.size, dtype=bool)
     results = []
     w = w_zero.copy()
     zero_objective = float(residual_zero @ residual_zero)
-    correlation = H.T @ residual_zero  # h_j^T r at the current w, for every j
     for k, lam in enumerate(l1_penalties):
         lam = float(lam)
         if lam >= lam_max:
@@ -271,6 +269,11 @@ def _active_set_path(
                     )
                 )
             continue
+        if gram is None:
+            gram = _Gram(H, y)
+            Hty = gram.Hty
+            yty = float(y @ y)
+            correlation = H.T @ residual_zero  # h_j^T r at the current w, for every j
         # Start from the warm start's nonzeros and the coordinates that violate the KKT
         # condition there (the check that ended the previous penalty's fit, redone at λ).
         active = np.flatnonzero((w != 0.0) | unpenalized | (np.abs(correlation) > lam / 2.0))
@@ -308,6 +311,7 @@ def _active_set_path(
                 if sub_converged:
                     break
             w[active] = w_active
+            G_active = None  # released before the Gram matrix may grow
             if not sub_converged:
                 break
             # KKT check of the coordinates outside A (their weights are 0).
