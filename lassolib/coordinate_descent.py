@@ -196,7 +196,10 @@ def _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, zero_fit=None
     solver, which computes them once for all penalties.
     """
     if zero_fit is None:
-        w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
+        if penalized.all():  # nothing to fit: the same numbers without a pass over H
+            w_zero, residual_zero = np.zeros(H.shape[1]), y.copy()
+        else:
+            w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
         zero_fit = (w_zero, residual_zero, _lambda_max(H, penalized, residual_zero))
     w_zero, residual_zero, lam_max = zero_fit
     if l1_penalty >= lam_max:
@@ -214,7 +217,7 @@ def _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, zero_fit=None
         z = np.einsum("ij,ij->j", H, H)
     w = np.zeros(H.shape[1]) if w0 is None else w0.copy()
     w[z == 0.0] = 0.0
-    residual = y - H @ w
+    residual = y - H @ w if w.any() else y.copy()
     # The histories grow in chunks (64, 128, 256, ... sweeps, each run continuing where the last
     # stopped: the iterates are those of one call), so that memory follows the sweeps actually run,
     # not the budget.
