@@ -65,6 +65,13 @@ def agreement(weights, reference):
     return float(np.max(np.abs(weights - reference)) / np.max(np.abs(reference)))
 
 
+def count_sklearn_warnings(run):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SklearnConvergenceWarning)
+        run()
+    return sum(issubclass(w.category, SklearnConvergenceWarning) for w in caught)
+
+
 def calibrate(run_at, reference):
     """The coarsest tolerance (a fraction of the largest reference weight) that matches."""
     scale = np.max(np.abs(reference))
@@ -147,14 +154,22 @@ def benchmark(args):
         print(f"  {name}={os.environ.get(name, '(unset)')}")
     for name, seconds in compile_times().items():
         print(f"  numba compile time (fresh, no cache) of {name}: {seconds:.2f} s")
+    H, y = cases()[0][1:]
+    start = time.perf_counter()
+    lassolib.lasso_path(H, y, n_penalties=3)
+    lassolib.lasso_coordinate_descent(H, y, 0.5 * lassolib.lambda_max(H, y))
+    print(f"  first calls in this process (numba loads both loops from its disk cache, or compiles "
+          f"them the very first time): {time.perf_counter() - start:.2f} s")
     print(f"matched accuracy: both within {MATCH:g} of a scikit-learn tol={REFERENCE_TOL:g} reference "
-          f"(relative to its largest weight); scikit-learn tol={SKLEARN_TOL:g}; lassolib tolerance = "
+          f"(relative to its largest weight); scikit-learn tol={SKLEARN_TOL:g} "
+          f"(default max_iter); lassolib tolerance = "
           f"the coarsest of {', '.join(f'{f:g}' for f in LASSOLIB_RELATIVE_TOLS)} × largest reference weight "
           f"that matches (column 'lassolib tol'); median of {repeats} alternating runs")
     print()
 
     rows = []
     singles = []
+    notes = []
     for name, H, y in cases():
         n = H.shape[0]
         penalties = lassolib.penalty_grid(lassolib.lambda_max(H, y), n_penalties=100, min_ratio=1e-3)
@@ -172,7 +187,11 @@ def benchmark(args):
         def theirs(H=H, y=y, alphas=alphas):
             return sklearn_lasso_path(H, y, alphas=alphas, tol=SKLEARN_TOL)[1].T
 
-        ours(), theirs()  # warm up (numba cache load, first-call costs)
+        ours()  # warm up (numba cache load, first-call costs)
+        sklearn_warnings = count_sklearn_warnings(theirs)
+        if sklearn_warnings:
+            notes.append(f"scikit-learn (max_iter=1000, its default) warned 'did not converge' at "
+                         f"{sklearn_warnings} of {penalties.size} penalties of path: {name}")
         t_ours, t_theirs, w_ours, w_theirs = median_times(ours, theirs, repeats)
         rows.append((f"path: {name}", t_ours, t_theirs, agreement(w_ours, reference),
                      agreement(w_theirs, reference), tolerance,
@@ -195,7 +214,10 @@ def benchmark(args):
         def theirs_single(H=H, y=y, alpha=alpha):
             return Lasso(alpha=alpha, fit_intercept=False, tol=SKLEARN_TOL).fit(H, y).coef_
 
-        ours_single(), theirs_single()
+        ours_single()
+        sklearn_warnings = count_sklearn_warnings(theirs_single)
+        if sklearn_warnings:
+            notes.append(f"scikit-learn warned 'did not converge' on the single fit of {name}")
         t_ours, t_theirs, w_ours, w_theirs = median_times(ours_single, theirs_single, repeats)
         singles.append((f"single fit λ=λmax/{penalties[0] / lam:.0f}: {name}", t_ours, t_theirs,
                         agreement(w_ours, single_reference), agreement(w_theirs, single_reference),
@@ -217,6 +239,8 @@ def benchmark(args):
               f"{a_theirs:13.1e} {tol:12.2e} {m_ours:18.2f}x {m_theirs:6.2f}x"
               f"{'' if matched else '  NOT MATCHED'}")
     print()
+    for note in notes:
+        print(f"note: {note}")
     print(f"largest ratio lassolib/scikit-learn: {worst:.2f}; all answers within {MATCH:g}: {all_matched}")
     return 0 if all_matched else 1
 
