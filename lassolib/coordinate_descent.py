@@ -17,6 +17,10 @@ whole sweep falls below a tolerance.
 
 The residual :math:`r = y - Hw` is kept up to date, so that :math:`\rho_j = h_j^\top r + z_j w_j`
 and each coordinate costs O(n) instead of recomputing every prediction.
+
+:func:`gram_coordinate_descent_sweeps` is the same loop in covariance form (ρ_j from the Gram
+matrix :math:`H^\top H` instead of the residual, O(D) per update): the path solver
+(:func:`lasso_path`) runs it on the active coordinates.
 """
 
 import warnings
@@ -35,7 +39,7 @@ from ._validation import (
 )
 from .soft_threshold import _lambda_max, _unpenalized_fit
 
-__all__ = ["lasso_coordinate_descent", "coordinate_descent_sweeps"]
+__all__ = ["lasso_coordinate_descent", "coordinate_descent_sweeps", "gram_coordinate_descent_sweeps"]
 
 
 @jit
@@ -75,6 +79,62 @@ def coordinate_descent_sweeps(
             if penalized[j]:
                 penalty += abs(w[j])
         objective_history[sweep + 1] = np.dot(residual, residual) + l1_penalty * penalty
+        max_step_history[sweep] = max_step
+        if max_step < tolerance:
+            return sweep + 1, True
+    return max_sweeps, False
+
+
+@jit
+def gram_coordinate_descent_sweeps(
+    G, Hty, yty, w, Gw, penalized, l1_penalty, tolerance, max_sweeps, objective_history, max_step_history
+):
+    r"""The same cyclic sweeps in covariance (Gram) form, in place on ``w`` and ``Gw = G @ w``.
+
+    With the Gram matrix :math:`G = H^\top H` and :math:`H^\top y` computed once, the residual is
+    never formed: :math:`h_j^\top r = (H^\top y)_j - (Gw)_j`, so
+
+    .. math:: \rho_j = (H^\top y)_j - (Gw)_j + G_{jj} w_j , \qquad z_j = G_{jj} ,
+
+    costs O(1), and a step :math:`\Delta w_j` updates :math:`Gw` by :math:`\Delta w_j\, G_{:j}`
+    in O(D) instead of updating the residual in O(n). The update rule, the cyclic order and the
+    stopping rule (largest :math:`|\Delta w_j|` of a sweep below ``tolerance``) are those of
+    :func:`coordinate_descent_sweeps`, and so are the iterates, up to rounding. The objective
+    uses :math:`\mathrm{RSS}(w) = y^\top y - 2 w^\top H^\top y + w^\top G w`.
+
+    ``G`` may be the Gram matrix of any subset of the columns (with the matching entries of
+    ``Hty``, ``w``, ``Gw``, ``penalized``): :func:`lasso_path` runs it on the active set.
+    Returns the number of sweeps run and whether the stopping rule was met.
+    """
+    n_features = G.shape[0]
+    half = l1_penalty / 2.0
+    for sweep in range(max_sweeps):
+        max_step = 0.0
+        for j in range(n_features):
+            z_j = G[j, j]
+            if z_j == 0.0:
+                continue  # a column of zeros does not change the RSS: its weight stays 0
+            rho_j = Hty[j] - Gw[j] + z_j * w[j]
+            if not penalized[j]:
+                w_j = rho_j / z_j
+            elif rho_j < -half:
+                w_j = (rho_j + half) / z_j
+            elif rho_j > half:
+                w_j = (rho_j - half) / z_j
+            else:
+                w_j = 0.0
+            step = w_j - w[j]
+            if step != 0.0:
+                for k in range(n_features):  # Gw += step * G[:, j]  (G is symmetric)
+                    Gw[k] += step * G[j, k]
+                w[j] = w_j
+                max_step = max(max_step, abs(step))
+        penalty = 0.0
+        for j in range(n_features):
+            if penalized[j]:
+                penalty += abs(w[j])
+        rss = yty - 2.0 * np.dot(w, Hty) + np.dot(w, Gw)
+        objective_history[sweep + 1] = rss + l1_penalty * penalty
         max_step_history[sweep] = max_step
         if max_step < tolerance:
             return sweep + 1, True
@@ -136,7 +196,10 @@ def _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, zero_fit=None
     solver, which computes them once for all penalties.
     """
     if zero_fit is None:
-        w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
+        if penalized.all():  # nothing to fit: the same numbers without a pass over H
+            w_zero, residual_zero = np.zeros(H.shape[1]), y.copy()
+        else:
+            w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
         zero_fit = (w_zero, residual_zero, _lambda_max(H, penalized, residual_zero))
     w_zero, residual_zero, lam_max = zero_fit
     if l1_penalty >= lam_max:
@@ -154,14 +217,27 @@ def _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, zero_fit=None
         z = np.einsum("ij,ij->j", H, H)
     w = np.zeros(H.shape[1]) if w0 is None else w0.copy()
     w[z == 0.0] = 0.0
-    residual = y - H @ w
-    objective_history = np.empty(max_sweeps + 1)
-    objective_history[0] = residual @ residual + l1_penalty * np.sum(np.abs(w[penalized]))
-    max_step_history = np.empty(max_sweeps)
-    n_sweeps, converged = coordinate_descent_sweeps(
-        H, w, residual, z, penalized, l1_penalty, tolerance, max_sweeps,
-        objective_history, max_step_history,
-    )
+    residual = y - H @ w if w.any() else y.copy()
+    # The histories grow in chunks (64, 128, 256, ... sweeps, each run continuing where the last
+    # stopped: the iterates are those of one call), so that memory follows the sweeps actually run,
+    # not the budget.
+    objective_chunks = [np.array([residual @ residual + l1_penalty * np.sum(np.abs(w[penalized]))])]
+    step_chunks = []
+    n_sweeps, converged, chunk = 0, False, 64
+    while not converged and n_sweeps < max_sweeps:
+        budget = min(chunk, max_sweeps - n_sweeps)
+        objective_history = np.empty(budget + 1)
+        max_step_history = np.empty(budget)
+        done, converged = coordinate_descent_sweeps(
+            H, w, residual, z, penalized, l1_penalty, tolerance, budget,
+            objective_history, max_step_history,
+        )
+        objective_chunks.append(objective_history[1 : done + 1])
+        step_chunks.append(max_step_history[:done])
+        n_sweeps += done
+        chunk *= 2
+    objective_history = np.concatenate(objective_chunks)
+    max_step_history = np.concatenate(step_chunks)
     if not converged and warn:
         warnings.warn(
             f"lasso_coordinate_descent did not converge in {max_sweeps} sweeps at l1_penalty "
@@ -174,7 +250,7 @@ def _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, zero_fit=None
         weights=w,
         converged=bool(converged),
         n_iterations=int(n_sweeps),
-        objective_history=objective_history[: n_sweeps + 1].copy(),
-        max_step_history=max_step_history[:n_sweeps].copy(),
+        objective_history=objective_history,
+        max_step_history=max_step_history,
         solver="lasso_coordinate_descent",
     )

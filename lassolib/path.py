@@ -3,6 +3,13 @@ r"""Chapter 6 — the regularization path, and choosing λ on held-out data.
 The path solves the lasso for a decreasing grid of penalties starting at :math:`\lambda_{\max}`
 (where every penalized weight is 0), each fit warm-started from the previous one, so that each
 costs only a few sweeps.
+
+Along a path most weights are 0 and stay 0, so the path solver sweeps only the active
+coordinates (the nonzero ones), in covariance form (:func:`gram_coordinate_descent_sweeps`:
+the same cyclic update with :math:`\rho_j` from the Gram matrix instead of the residual), and
+checks the KKT condition of all the others in one vectorized step before it accepts a fit; see
+:func:`_active_set_path`. The answers are those of :func:`lasso_coordinate_descent` to the same
+stopping rule.
 """
 
 import warnings
@@ -17,7 +24,8 @@ from ._validation import (
     check_positive_int,
     check_unpenalized,
 )
-from .coordinate_descent import _solve
+from ._result import SolverResult
+from .coordinate_descent import gram_coordinate_descent_sweeps
 from .soft_threshold import _lambda_max, _unpenalized_fit
 
 __all__ = ["penalty_grid", "lasso_path", "cross_validate"]
@@ -61,7 +69,11 @@ def lasso_path(
     n_penalties, min_ratio : int, float
         The default grid's size and its smallest λ relative to λ_max.
     tolerance, max_sweeps :
-        Passed to each coordinate-descent fit (see :func:`lasso_coordinate_descent`).
+        The stopping rule and budget of each fit, as in :func:`lasso_coordinate_descent`: a fit
+        stops after a sweep whose largest :math:`|\Delta w_j|` is below ``tolerance`` (default
+        1e-8, in the units of the weights) and whose other coordinates pass the KKT check.
+        Here a sweep visits the active coordinates (see the module docstring), and
+        ``max_sweeps`` bounds the sweeps of each fit.
     unpenalized : tuple of int, default ()
     return_results : bool, default False
         Also return the list of :class:`SolverResult`, one per penalty.
@@ -73,7 +85,7 @@ def lasso_path(
     weights : ndarray of shape (n_penalties, n_features)
         Row k is the solution at ``l1_penalties[k]``.
     results : list of SolverResult
-        Only with ``return_results=True``.
+        Only with ``return_results=True``; ``n_iterations`` counts sweeps over the active set.
 
     See the book's chapter 6.
     """
@@ -96,17 +108,11 @@ def lasso_path(
             raise ValueError("l1_penalties must all be finite and >= 0")
         l1_penalties = np.sort(l1_penalties)[::-1].copy()
 
-    z = np.einsum("ij,ij->j", H, H)
-    zero_fit = (w_zero, residual_zero, lam_max)
-    weights = np.empty((l1_penalties.size, H.shape[1]))
-    results = []
-    w = None
-    for k, lam in enumerate(l1_penalties):
-        result = _solve(H, y, float(lam), tolerance, max_sweeps, w, penalized, zero_fit, z, warn=False)
-        w = result.weights
-        weights[k] = w
-        results.append(result)
-    failed = [float(lam) for lam, r in zip(l1_penalties, results) if not r.converged]
+    weights, converged, results = _active_set_path(
+        H, y, l1_penalties, tolerance, max_sweeps, penalized, w_zero, residual_zero, lam_max,
+        keep_history=return_results,
+    )
+    failed = [float(lam) for lam in l1_penalties[~converged]]
     if failed:
         warnings.warn(
             f"lasso_path: {len(failed)} of {l1_penalties.size} fits did not converge in "
@@ -163,3 +169,171 @@ def cross_validate(H, y, l1_penalties, *, n_folds=5, seed=0, unpenalized=(), tol
         errors = y[held_out][None, :] - weights @ H[held_out].T
         mse.append(np.mean(errors**2, axis=1))
     return penalties, np.array(mse)
+
+
+class _Gram:
+    r"""The Gram matrix :math:`G = H^\top H` of the features the path needs, computed once each.
+
+    With n_samples >= n_features the whole of G is computed at the start (D×D, at most the size
+    of H). Otherwise G is kept only over the features that have ever been active, grown in
+    blocks when features first enter (:math:`H^\top H_{:,V}`, O(nD) per feature): on a sparse
+    path that is a small corner of the D×D matrix. ``slot[j]`` is the row and column of ``G``
+    holding feature j, or −1.
+    """
+
+    def __init__(self, H, y):
+        self.H = H
+        self.y = y
+        self.Hty = H.T @ y
+        n_samples, n_features = H.shape
+        self.full = n_samples >= n_features
+        if self.full:
+            self.G = H.T @ H
+            self.slot = np.arange(n_features)
+            self.size = n_features
+        else:
+            self.G = np.empty((0, 0))
+            self.slot = np.full(n_features, -1)
+            self.features = np.empty(0, dtype=np.intp)  # the feature held in each slot
+            self.size = 0
+
+    def slots(self, features):
+        """The slots of ``features`` (an increasing index array), computing missing entries of G."""
+        new = features[self.slot[features] < 0]
+        if new.size:
+            old, need = self.size, self.size + new.size
+            block = self.H.T @ self.H[:, new]  # G[:, new], D × |new|
+            if need > self.G.shape[0]:
+                capacity = min(self.H.shape[1], max(need, old + old // 4))
+                grown = np.empty((capacity, capacity))
+                grown[:old, :old] = self.G[:old, :old]
+                self.G = grown
+            self.G[:old, old:need] = block[self.features]
+            self.G[old:need, :old] = self.G[:old, old:need].T
+            self.G[old:need, old:need] = block[new]
+            self.slot[new] = np.arange(old, need)
+            self.features = np.concatenate([self.features, new])
+            self.size = need
+        return self.slot[features]
+
+    def correlation(self, w):
+        r""":math:`H^\top (y - Hw)` for every feature: O(D²) with the whole G, else O(nD)."""
+        if self.full:
+            return self.Hty - self.G @ w
+        return self.H.T @ (self.y - self.H @ w)
+
+
+def _active_set_path(
+    H, y, l1_penalties, tolerance, max_sweeps, penalized, w_zero, residual_zero, lam_max, keep_history=True
+):
+    r"""Solve the lasso at each penalty (decreasing), warm-started, by active-set Gram sweeps.
+
+    At each λ: the active set A holds the unpenalized columns, the nonzero weights of the
+    warm start and the coordinates whose KKT condition the warm start violates at λ.
+    :func:`gram_coordinate_descent_sweeps` runs on the sub-problem of A alone (its Gram block
+    :math:`G_{AA}`, a copy of at most |A|² numbers per round, never of H) until a sweep's largest :math:`|\Delta w_j|` is below
+    ``tolerance``; then one vectorized KKT check over every other coordinate,
+    :math:`|h_j^\top r| = |(H^\top y)_j - (Gw)_j| \le \lambda/2`, which says that a sweep
+    over them would leave each at exactly 0. Coordinates that fail it join A and the sweeps
+    resume; when none fails, w is the answer of the whole problem, to the same stopping rule.
+    For λ ≥ λ_max the answer is the exact all-zero (unpenalized-fit) solution, as in
+    :func:`lasso_coordinate_descent`.
+
+    Returns the weights (K, D), whether each fit converged (K,), and (with ``keep_history``,
+    else an empty list) one :class:`SolverResult` per penalty, whose ``n_iterations`` counts the
+    sweeps over the active set. Without the histories the memory stays that of H and the output.
+    """
+    n_features = H.shape[1]
+    gram = None  # built at the first λ below λ_max
+    unpenalized = ~penalized
+    weights = np.empty((l1_penalties.size, n_features))
+    converged_flags = np.zeros(l1_penalties.size, dtype=bool)
+    results = []
+    w = w_zero.copy()
+    zero_objective = float(residual_zero @ residual_zero)
+    for k, lam in enumerate(l1_penalties):
+        lam = float(lam)
+        if lam >= lam_max:
+            w = w_zero.copy()
+            weights[k] = w
+            converged_flags[k] = True
+            if keep_history:
+                results.append(
+                    SolverResult(
+                        weights=w.copy(),
+                        converged=True,
+                        n_iterations=0,
+                        objective_history=np.array([zero_objective]),
+                        max_step_history=np.zeros(0),
+                        solver="lasso_coordinate_descent",
+                    )
+                )
+            continue
+        if gram is None:
+            gram = _Gram(H, y)
+            Hty = gram.Hty
+            yty = float(y @ y)
+            correlation = H.T @ residual_zero  # h_j^T r at the current w, for every j
+        # Start from the warm start's nonzeros and the coordinates that violate the KKT
+        # condition there (the check that ended the previous penalty's fit, redone at λ).
+        active = np.flatnonzero((w != 0.0) | unpenalized | (np.abs(correlation) > lam / 2.0))
+        objective_chunks = [None]
+        step_chunks = []
+        n_sweeps = 0
+        converged = False
+        chunk = 16
+        while True:
+            slots = gram.slots(active)
+            G_active = gram.G[np.ix_(slots, slots)]
+            Hty_active = Hty[active]
+            w_active = w[active]
+            Gw_active = G_active @ w_active
+            penalized_active = penalized[active]
+            sub_converged = False
+            while n_sweeps < max_sweeps:
+                budget = min(chunk, max_sweeps - n_sweeps)
+                objective_history = np.empty(budget + 1)
+                max_step_history = np.empty(budget)
+                if keep_history and objective_chunks[0] is None:
+                    objective_chunks[0] = np.array(
+                        [yty - 2.0 * w_active @ Hty_active + w_active @ Gw_active
+                         + lam * np.sum(np.abs(w_active[penalized_active]))]
+                    )
+                done, sub_converged = gram_coordinate_descent_sweeps(
+                    G_active, Hty_active, yty, w_active, Gw_active, penalized_active, lam,
+                    tolerance, budget, objective_history, max_step_history,
+                )
+                if keep_history:
+                    objective_chunks.append(objective_history[1 : done + 1])
+                    step_chunks.append(max_step_history[:done])
+                n_sweeps += done
+                chunk *= 2
+                if sub_converged:
+                    break
+            w[active] = w_active
+            G_active = None  # released before the Gram matrix may grow
+            if not sub_converged:
+                break
+            # KKT check of the coordinates outside A (their weights are 0).
+            correlation = gram.correlation(w)
+            violators = penalized & (np.abs(correlation) > lam / 2.0)
+            violators[active] = False
+            if not violators.any():
+                converged = True
+                break
+            violators[active] = True
+            active = np.flatnonzero(violators)
+        weights[k] = w
+        converged_flags[k] = converged
+        if keep_history:
+            results.append(
+                SolverResult(
+                    weights=w.copy(),
+                    converged=converged,
+                    n_iterations=n_sweeps,
+                    objective_history=np.concatenate(objective_chunks),
+                    max_step_history=np.concatenate(step_chunks) if step_chunks else np.zeros(0),
+                    solver="lasso_coordinate_descent",
+                )
+            )
+    return weights, converged_flags, results

@@ -1,0 +1,188 @@
+"""The fast code paths give the answers of the plain cyclic loop, exactly where it matters.
+
+No timings here (those are in ``benchmarks/run.py``): these tests check that the Gram (covariance)
+form, the active-set path solver and the chunked histories compute what the readable
+``coordinate_descent_sweeps`` computes, keep the exact zeros for λ ≥ λ_max, and never copy H per
+sweep (peak memory bounded by a small multiple of H).
+"""
+
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+
+import lassolib
+from lassolib.coordinate_descent import gram_coordinate_descent_sweeps
+
+
+def problem(n, d, seed=0, n_nonzero=5, correlation=0.5):
+    H, y, _ = lassolib.make_sparse_regression(
+        n, d, min(n_nonzero, d), correlation=correlation, noise=0.5, seed=seed
+    )
+    H[:, 1] *= 7.0  # raw, unnormalized columns
+    H[:, 2] *= 0.1
+    return H, y
+
+
+def plain_path(H, y, penalties, tolerance, unpenalized=()):
+    """The reference: lasso_coordinate_descent (the readable loop over every column), warm-started."""
+    weights, w = [], None
+    for lam in penalties:
+        w = lassolib.lasso_coordinate_descent(
+            H, y, lam, tolerance=tolerance, w0=w, unpenalized=unpenalized, max_sweeps=100_000
+        ).weights
+        weights.append(w)
+    return np.array(weights)
+
+
+@pytest.mark.parametrize("unpenalized", [(), (0,)])
+def test_gram_sweeps_follow_the_plain_loop(unpenalized):
+    H, y = problem(60, 8, seed=1)
+    H[:, 0] = 1.0
+    H[:, 5] = 0.0  # a column of zeros keeps weight 0 in both forms
+    H = np.asfortranarray(H)
+    penalized = np.ones(8, dtype=bool)
+    penalized[list(unpenalized)] = False
+    lam = 0.1 * lassolib.lambda_max(H, y, unpenalized=unpenalized)
+    n_max = 500
+
+    w_plain, residual = np.zeros(8), y.copy()
+    z = np.einsum("ij,ij->j", H, H)
+    hist_plain, step_plain = np.empty(n_max + 1), np.empty(n_max)
+    hist_plain[0] = y @ y
+    n_plain, conv_plain = lassolib.coordinate_descent_sweeps(
+        H, w_plain, residual, z, penalized, lam, 1e-12, n_max, hist_plain, step_plain
+    )
+
+    G = np.ascontiguousarray(H.T @ H)
+    w_gram, Gw = np.zeros(8), np.zeros(8)
+    hist_gram, step_gram = np.empty(n_max + 1), np.empty(n_max)
+    n_gram, conv_gram = gram_coordinate_descent_sweeps(
+        G, H.T @ y, float(y @ y), w_gram, Gw, penalized, lam, 1e-12, n_max, hist_gram, step_gram
+    )
+
+    assert conv_plain and conv_gram
+    assert n_gram == n_plain
+    np.testing.assert_allclose(w_gram, w_plain, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(Gw, G @ w_gram, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(hist_gram[1 : n_gram + 1], hist_plain[1 : n_plain + 1], rtol=1e-9)
+    assert w_gram[5] == 0.0
+
+
+@pytest.mark.parametrize(
+    "shape, unpenalized",
+    [((200, 15), ()), ((200, 15), (0,)), ((40, 120), ()), ((40, 120), (0,))],
+    ids=["n>D", "n>D intercept", "n<D", "n<D intercept"],
+)
+def test_active_set_path_equals_the_plain_loop(shape, unpenalized):
+    H, y = problem(*shape, seed=2, n_nonzero=8)
+    if unpenalized:
+        H[:, 0] = 1.0
+    lam_max = lassolib.lambda_max(H, y, unpenalized=unpenalized)
+    penalties = lassolib.penalty_grid(lam_max, n_penalties=25, min_ratio=1e-2)
+    penalties = np.concatenate([[2 * lam_max], penalties])
+    got_penalties, weights = lassolib.lasso_path(
+        H, y, penalties, tolerance=1e-13, max_sweeps=100_000, unpenalized=unpenalized
+    )
+    np.testing.assert_array_equal(got_penalties, np.sort(penalties)[::-1])
+    expected = plain_path(H, y, got_penalties, 1e-13, unpenalized)
+    scale = np.max(np.abs(expected))
+    np.testing.assert_allclose(weights, expected, rtol=0, atol=1e-10 * scale)
+    # Exact zeros, not small numbers, at and above λ_max.
+    penalized = np.setdiff1d(np.arange(H.shape[1]), unpenalized)
+    assert np.all(weights[:2][:, penalized] == 0.0)
+    # Every row satisfies the KKT condition of its own λ.
+    for lam, w in zip(got_penalties, weights):
+        assert np.max(lassolib.kkt_violation(H, y, w, lam, unpenalized=unpenalized)) <= 1e-7 * lam_max
+
+
+def test_path_agrees_with_scikit_learn():
+    sklearn_linear_model = pytest.importorskip("sklearn.linear_model")
+    H, y = problem(50, 200, seed=3, n_nonzero=10)
+    H = H - H.mean(axis=0)
+    y = y - y.mean()
+    n = H.shape[0]
+    penalties, weights = lassolib.lasso_path(H, y, n_penalties=30, min_ratio=1e-2, tolerance=1e-12)
+    _, coefs, _ = sklearn_linear_model.lasso_path(
+        H, y, alphas=penalties / (2 * n), tol=1e-14, max_iter=100_000
+    )
+    np.testing.assert_allclose(weights, coefs.T, rtol=0, atol=1e-7 * np.max(np.abs(coefs)))
+
+
+def test_path_results_are_consistent():
+    H, y = problem(80, 30, seed=4)
+    penalties, weights, results = lassolib.lasso_path(
+        H, y, n_penalties=15, tolerance=1e-10, return_results=True
+    )
+    assert len(results) == 15
+    assert results[0].n_iterations == 0 and np.all(results[0].weights == 0.0)
+    for lam, w, result in zip(penalties, weights, results):
+        assert result.converged
+        np.testing.assert_array_equal(result.weights, w)
+        assert result.objective_history.shape == (result.n_iterations + 1,)
+        assert result.max_step_history.shape == (result.n_iterations,)
+        assert np.isclose(result.objective, lassolib.lasso_objective(H, y, w, lam), rtol=1e-9)
+        if result.n_iterations:
+            assert result.max_step_history[-1] < 1e-10  # the documented stopping rule
+
+
+def test_path_warns_when_the_budget_runs_out():
+    H, y = problem(80, 30, seed=5, correlation=0.95)
+    with pytest.warns(lassolib.ConvergenceWarning, match="did not converge"):
+        lassolib.lasso_path(H, y, n_penalties=10, tolerance=1e-14, max_sweeps=2)
+
+
+def test_chunked_histories_equal_one_long_run():
+    # Strongly correlated columns need many sweeps: more than the first chunk of 64.
+    H, y = problem(100, 12, seed=6, correlation=0.97)
+    lam = 1e-3 * lassolib.lambda_max(H, y)
+    result = lassolib.lasso_coordinate_descent(H, y, lam, tolerance=1e-12, max_sweeps=50_000)
+    assert result.converged and result.n_iterations > 64
+
+    H_f = np.asfortranarray(H)
+    w, residual = np.zeros(12), y.copy()
+    hist, steps = np.empty(50_001), np.empty(50_000)
+    hist[0] = y @ y
+    n, converged = lassolib.coordinate_descent_sweeps(
+        H_f, w, residual, np.einsum("ij,ij->j", H_f, H_f), np.ones(12, dtype=bool), lam, 1e-12,
+        50_000, hist, steps,
+    )
+    assert converged and n == result.n_iterations
+    np.testing.assert_array_equal(result.weights, w)
+    np.testing.assert_array_equal(result.objective_history, hist[: n + 1])
+    np.testing.assert_array_equal(result.max_step_history, steps[:n])
+
+
+def test_single_fit_budget_semantics_are_kept():
+    H, y = problem(100, 12, seed=6, correlation=0.97)
+    lam = 1e-3 * lassolib.lambda_max(H, y)
+    with pytest.warns(lassolib.ConvergenceWarning):
+        result = lassolib.lasso_coordinate_descent(H, y, lam, tolerance=1e-14, max_sweeps=100)
+    assert not result.converged and result.n_iterations == 100
+    assert result.objective_history.shape == (101,) and result.max_step_history.shape == (100,)
+
+
+def peak_bytes(function):
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("shape", [(1500, 150), (150, 1500)], ids=["n>D", "n<D"])
+def test_no_copy_of_H_per_sweep(shape):
+    H, y = problem(*shape, seed=7, n_nonzero=15)
+    H = np.asfortranarray(H)
+    lam_max = lassolib.lambda_max(H, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", lassolib.ConvergenceWarning)
+        path = lambda: lassolib.lasso_path(H, y, n_penalties=20, min_ratio=1e-2, tolerance=1e-6)  # noqa: E731
+        single = lambda: lassolib.lasso_coordinate_descent(H, y, 0.05 * lam_max, tolerance=1e-6)  # noqa: E731
+        path(), single()  # compile / load the numba cache outside the measurement
+        # Budget: the validated copy of H, the Gram matrix (D×D ≤ H when n ≥ D, else only over the
+        # features ever active), the output, and small change; a copy per sweep would blow it.
+        assert peak_bytes(path) <= 3 * H.nbytes
+        assert peak_bytes(single) <= 3 * H.nbytes
