@@ -60,9 +60,12 @@ def _unavailable(message):
 
 
 def find_browser():
-    candidates = [os.environ.get("LASSOLIB_CHROMIUM")]
-    candidates += [shutil.which(name) for name in ("chromium-headless-shell", "chromium", "chromium-browser")]
-    candidates += ["/usr/lib/chromium/chromium-headless-shell", "/usr/lib/chromium/chromium"]
+    """LASSOLIB_CHROMIUM when set (and only it), else Debian's headless shell or Chromium."""
+    if os.environ.get("LASSOLIB_CHROMIUM"):
+        candidates = [os.environ["LASSOLIB_CHROMIUM"]]
+    else:
+        candidates = [shutil.which(name) for name in ("chromium-headless-shell", "chromium", "chromium-browser")]
+        candidates += ["/usr/lib/chromium/chromium-headless-shell", "/usr/lib/chromium/chromium"]
     for candidate in candidates:
         if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
