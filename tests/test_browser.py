@@ -73,8 +73,10 @@ def find_browser():
 
 
 def book_pages():
-    """Every page of the book, found in the build (so new chapters are covered)."""
-    return sorted(p.relative_to(SITE).as_posix() for p in (SITE / "book").rglob("*.html"))
+    """Every page of the book, found in the build (so new chapters are covered), and the
+    generated index and search pages (index.html, a redirect, has its own test)."""
+    pages = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "book").rglob("*.html"))
+    return pages + sorted(p.name for p in SITE.glob("*.html") if p.name != "index.html")
 
 
 # (A placeholder when nothing is built, so the tests report the skip and its reason.)
@@ -444,3 +446,17 @@ def test_page_weight(site, page_path):
     """Each page, with its embedded widget state (every sweep frame), stays under 3 MB."""
     size = (site / page_path).stat().st_size
     assert size <= MAX_PAGE_BYTES, f"{page_path} is {size / 1e6:.2f} MB (limit {MAX_PAGE_BYTES / 1e6:.2f} MB)"
+
+
+@pytest.mark.parametrize("mode", ["file", "http"])
+def test_search_works_offline(browser, http_root, mode):
+    """The book's search (a local index, no server) finds a chapter, from disk too."""
+    visit = PageVisit(browser, _base_url(mode, http_root), "search.html?q=thresholding")
+    try:
+        results = visit.page.locator("#search-results li")
+        results.first.wait_for(timeout=TIMEOUT_MS)
+        assert "Soft thresholding" in visit.page.locator("#search-results").inner_text()
+        assert not visit.outside, f"requests left the site: {visit.outside}"
+        assert not visit.errors, f"errors: {visit.errors}"
+    finally:
+        visit.close()

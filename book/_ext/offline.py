@@ -12,10 +12,13 @@
 - On pages with widgets it adds a small inline shim for ``MathJax.Hub.Queue``: the widget
   manager typesets widget labels through that MathJax 2 call, which MathJax 3 no longer has
   (without the shim every slider label raises a TypeError).
+- On the search page, opened from disk, it turns off the result summaries (Sphinx fetches them
+  with ``fetch()``, which file:// does not allow); results are still listed.
 - It drops sphinx-thebe's scripts and stylesheet (Jupyter Book always loads the extension; with
   launch buttons off it is unused, and it names a CDN URL).
 """
 
+import hashlib
 import importlib.util
 import json
 import pathlib
@@ -85,6 +88,8 @@ MATHJAX2_SHIM = (
     " } });"
 )
 
+SEARCH_FROM_DISK = 'if (location.protocol === "file:") DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;'
+
 
 def _is_widget_manager(asset):
     return str(getattr(asset, "filename", "") or "").endswith("embed-amd.js")
@@ -105,6 +110,10 @@ def rewrite_assets(app, pagename, templatename, context, doctree):
                     type(js)("", priority=js.priority, body=MATHJAX2_SHIM),
                 ]
                 break
+        if pagename == "search" and scripts:
+            # From disk, the search page cannot fetch() result pages for their summaries (no
+            # fetch from file://): list the results without summaries there, not an error.
+            scripts.append(type(scripts[0])("", priority=500, body=SEARCH_FROM_DISK))
         context["script_files"] = scripts
     if "css_files" in context:
         context["css_files"] = [css for css in context["css_files"] if not _is_thebe(css)]
@@ -114,4 +123,12 @@ def setup(app):
     app.connect("builder-inited", vendor_into_build)
     # After myst-nb (widget scripts) and sphinx.ext.mathjax have added theirs (priority 500).
     app.connect("html-page-context", rewrite_assets, priority=900)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
+    # A change to this file or to the lock rebuilds every page (a new env_version invalidates
+    # Sphinx's saved environment), so no page keeps stale script tags.
+    fingerprint = hashlib.sha256(pathlib.Path(__file__).read_bytes() + vendor.LOCK.read_bytes())
+    return {
+        "version": "1.0",
+        "env_version": int(fingerprint.hexdigest()[:8], 16),
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
