@@ -65,12 +65,24 @@ def _is_thebe(asset):
     return "thebe" in posixpath.basename(filename) or "THEBE_JS_URL" in body
 
 
-def _localize(asset):
-    """``_static/../_vendor/x`` → ``_vendor/x`` (same class, priority and attributes)."""
+CDN_ATTRIBUTE = "data-jupyter-widgets-cdn"
+
+
+def _localize(asset, pagename):
+    """``_static/../_vendor/x`` → ``_vendor/x`` (same class, priority and attributes).
+
+    A local ``data-jupyter-widgets-cdn`` folder, written like the script paths (relative to
+    ``_static/``), becomes relative to the page, as the widget manager resolves it.
+    """
     filename = getattr(asset, "filename", None)
     if not isinstance(filename, str) or "://" in filename or not filename.startswith("_static/../"):
         return asset
-    return type(asset)(posixpath.normpath(filename), priority=asset.priority, **asset.attributes)
+    attributes = dict(asset.attributes)
+    cdn = attributes.get(CDN_ATTRIBUTE)
+    if cdn and "://" not in cdn:
+        target = posixpath.normpath(posixpath.join("_static", cdn))
+        attributes[CDN_ATTRIBUTE] = posixpath.relpath(target, posixpath.dirname(pagename) or ".") + "/"
+    return type(asset)(posixpath.normpath(filename), priority=asset.priority, **attributes)
 
 
 # ipywidgets' typeset(element) calls MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]), the
@@ -97,7 +109,7 @@ def _is_widget_manager(asset):
 
 def rewrite_assets(app, pagename, templatename, context, doctree):
     if "script_files" in context:
-        scripts = [_localize(js) for js in context["script_files"] if not _is_thebe(js)]
+        scripts = [_localize(js, pagename) for js in context["script_files"] if not _is_thebe(js)]
         for index, js in enumerate(scripts):
             if _is_widget_manager(js):
                 # Before the manager: map its AMD module names to _vendor/html-manager (relative
