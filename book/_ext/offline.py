@@ -9,7 +9,9 @@
   ``../_vendor/...``; this extension rewrites the resulting ``_static/../_vendor/...`` to
   ``_vendor/...``, which Sphinx then makes relative to each page (``../_vendor/...`` from
   ``book/*.html``).
-- On pages with widgets it adds a small inline shim for ``MathJax.Hub.Queue``: the widget
+- On pages with widgets it maps the manager's AMD module path to ``_vendor/html-manager``
+  (``requirejs.config``), so the icon fonts it loads relative to that path resolve there, and
+  adds a small inline shim for ``MathJax.Hub.Queue``: the widget
   manager typesets widget labels through that MathJax 2 call, which MathJax 3 no longer has
   (without the shim every slider label raises a TypeError).
 - On the search page, opened from disk, it turns off the result summaries (Sphinx fetches them
