@@ -7,15 +7,21 @@ STAMP := $(VENV)/.installed
 BUILD := _build
 JB_FLAGS := -n -W --keep-going
 
-.PHONY: book test test-fast lab serve bench notebooks clean
+.PHONY: book test test-fast lab serve bench notebooks vendor clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt -e .
 	@touch $(STAMP)
 
-## book: build the HTML book into _build/html (notebooks executed, cached in _build/.jupyter_cache)
-book: $(STAMP)
+## vendor: fetch the book's JavaScript (MathJax, RequireJS, the widget manager) into vendor/ with
+## `npm pack`, checked against book/_ext/vendor.lock.json; a no-op when vendor/ already matches
+vendor: $(STAMP)
+	$(BIN)/python book/_ext/vendor.py
+
+## book: build the HTML book into _build/html (notebooks executed, cached in _build/.jupyter_cache);
+## it is self-contained: open _build/html/index.html from disk, no network needed
+book: vendor
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
 ## test: build the book, then the library tests, nbval over every notebook, and the browser checks
@@ -30,9 +36,11 @@ test-fast: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
 
-## serve: serve the built book on http://localhost:8000
+## serve: serve the built book on http://localhost:8000 (run `make book` first)
 serve:
-	$(BIN)/python -m http.server --directory $(BUILD)/html 8000
+	@test -f $(BUILD)/html/index.html || { echo "no built book in $(BUILD)/html: run make book first"; exit 1; }
+	@echo "serving $(BUILD)/html on http://localhost:8000 (Ctrl-C to stop)"
+	$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) -m http.server --bind 127.0.0.1 --directory $(BUILD)/html 8000
 
 ## notebooks: re-execute every notebook in place (fresh kernel) and strip widget state
 notebooks: $(STAMP)

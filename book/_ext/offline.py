@@ -1,0 +1,148 @@
+"""Sphinx extension: the built book is self-contained and works offline, even from ``file://``.
+
+- Before the build it makes sure ``vendor/`` holds the locked JavaScript (``vendor.py``: MathJax,
+  RequireJS, the Jupyter widgets HTML manager; fetched only when missing or changed).
+- It copies ``vendor/`` to ``_build/html/_vendor/`` before pages are written. Not to ``_static/``:
+  Jupyter Book injects every script and stylesheet found there into every page.
+- ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` (set in ``_config.yml``) name these files.
+  Sphinx takes local script paths as relative to ``_static/``, so they are written
+  ``../_vendor/...``; this extension rewrites the resulting ``_static/../_vendor/...`` to
+  ``_vendor/...``, which Sphinx then makes relative to each page (``../_vendor/...`` from
+  ``book/*.html``).
+- On pages with widgets it maps the manager's AMD module path to ``_vendor/html-manager``
+  (``requirejs.config``), so the icon fonts it loads relative to that path resolve there, and
+  adds a small inline shim for ``MathJax.Hub.Queue``: the widget
+  manager typesets widget labels through that MathJax 2 call, which MathJax 3 no longer has
+  (without the shim every slider label raises a TypeError).
+- On the search page, opened from disk, it turns off the result summaries (Sphinx fetches them
+  with ``fetch()``, which file:// does not allow); results are still listed.
+- It drops sphinx-thebe's scripts and stylesheet (Jupyter Book always loads the extension; with
+  launch buttons off it is unused, and it names a CDN URL).
+"""
+
+import hashlib
+import importlib.util
+import json
+import pathlib
+import posixpath
+import shutil
+
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+_spec = importlib.util.spec_from_file_location(
+    "lassobook_vendor", pathlib.Path(__file__).resolve().with_name("vendor.py")
+)
+vendor = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(vendor)
+
+logger = logging.getLogger(__name__)
+
+OUT_DIR = "_vendor"
+
+
+def vendor_into_build(app):
+    """Check (or fetch) vendor/, then copy it to <outdir>/_vendor before any page is written.
+
+    Copying first lets Sphinx add its ``?v=<checksum>`` to the script URLs, so a browser never
+    keeps a stale copy after a version bump.
+    """
+    if app.builder.format != "html":
+        return
+    if not vendor.check():
+        logger.info("offline: fetching the vendored JavaScript (book/_ext/vendor.py)")
+        try:
+            vendor.main([])
+        except SystemExit as error:
+            raise ExtensionError(f"offline: vendoring failed: {error}") from None
+    target = pathlib.Path(app.outdir) / OUT_DIR
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(vendor.VENDOR, target)
+
+
+def _is_thebe(asset):
+    filename = str(getattr(asset, "filename", "") or "")
+    body = getattr(asset, "attributes", {}).get("body", "")
+    return "thebe" in posixpath.basename(filename) or "THEBE_JS_URL" in body
+
+
+CDN_ATTRIBUTE = "data-jupyter-widgets-cdn"
+
+
+def _localize(asset, pagename):
+    """``_static/../_vendor/x`` → ``_vendor/x`` (same class, priority and attributes).
+
+    A local ``data-jupyter-widgets-cdn`` folder, written like the script paths (relative to
+    ``_static/``), becomes relative to the page, as the widget manager resolves it.
+    """
+    filename = getattr(asset, "filename", None)
+    if not isinstance(filename, str) or "://" in filename or not filename.startswith("_static/../"):
+        return asset
+    attributes = dict(asset.attributes)
+    cdn = attributes.get(CDN_ATTRIBUTE)
+    if cdn and "://" not in cdn:
+        target = posixpath.normpath(posixpath.join("_static", cdn))
+        attributes[CDN_ATTRIBUTE] = posixpath.relpath(target, posixpath.dirname(pagename) or ".") + "/"
+    return type(asset)(posixpath.normpath(filename), priority=asset.priority, **attributes)
+
+
+# ipywidgets' typeset(element) calls MathJax.Hub.Queue(["Typeset", MathJax.Hub, element]), the
+# MathJax 2 API. MathJax 3 replaces window.MathJax when its (deferred) script runs, so the shim
+# is installed at DOMContentLoaded: after deferred scripts, before the manager renders on "load".
+MATHJAX2_SHIM = (
+    'document.addEventListener("DOMContentLoaded", function () {'
+    " var M = window.MathJax;"
+    " if (M && M.version && !M.Hub) {"
+    " M.Hub = {Queue: function (job) {"
+    " var element = job && job[2];"
+    " if (element && M.startup && M.typesetPromise) {"
+    " M.startup.promise.then(function () { return M.typesetPromise([element]); });"
+    " } } };"
+    " } });"
+)
+
+SEARCH_FROM_DISK = 'if (location.protocol === "file:") DOCUMENTATION_OPTIONS.SHOW_SEARCH_SUMMARY = false;'
+
+
+def _is_widget_manager(asset):
+    return str(getattr(asset, "filename", "") or "").endswith("embed-amd.js")
+
+
+def rewrite_assets(app, pagename, templatename, context, doctree):
+    if "script_files" in context:
+        scripts = [_localize(js, pagename) for js in context["script_files"] if not _is_thebe(js)]
+        for index, js in enumerate(scripts):
+            if _is_widget_manager(js):
+                # Before the manager: map its AMD module names to _vendor/html-manager (relative
+                # to this page), so the font files it asks for resolve there, not next to the page.
+                where = posixpath.relpath(f"{OUT_DIR}/html-manager", posixpath.dirname(pagename) or ".")
+                paths = {"@jupyter-widgets/html-manager/dist": where}
+                config = f"window.requirejs && requirejs.config({{paths: {json.dumps(paths)}}});"
+                scripts[index:index] = [
+                    type(js)("", priority=js.priority, body=config),
+                    type(js)("", priority=js.priority, body=MATHJAX2_SHIM),
+                ]
+                break
+        if pagename == "search" and scripts:
+            # From disk, the search page cannot fetch() result pages for their summaries (no
+            # fetch from file://): list the results without summaries there, not an error.
+            scripts.append(type(scripts[0])("", priority=500, body=SEARCH_FROM_DISK))
+        context["script_files"] = scripts
+    if "css_files" in context:
+        context["css_files"] = [css for css in context["css_files"] if not _is_thebe(css)]
+
+
+def setup(app):
+    app.connect("builder-inited", vendor_into_build)
+    # After myst-nb (widget scripts) and sphinx.ext.mathjax have added theirs (priority 500).
+    app.connect("html-page-context", rewrite_assets, priority=900)
+    # A change to this file or to the lock rebuilds every page (a new env_version invalidates
+    # Sphinx's saved environment), so no page keeps stale script tags.
+    fingerprint = hashlib.sha256(pathlib.Path(__file__).read_bytes() + vendor.LOCK.read_bytes())
+    return {
+        "version": "1.0",
+        "env_version": int(fingerprint.hexdigest()[:8], 16),
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,462 @@
+"""The built book in a real browser: offline, typeset, and every λ slider working with no kernel.
+
+Headless Chromium (Debian's ``chromium-headless-shell``, driven by the Playwright package; never
+``playwright install``) opens every page of ``_build/html/book/`` twice: straight from disk
+(``file://``, as a reader who double-clicks index.html) and from a local ``http.server`` on
+127.0.0.1. Every request that would leave the build folder is blocked and recorded. For each page:
+
+- no request leaves the site, no page error, no console error, no failed local request;
+- every equation is typeset by MathJax (a MathJax container in each math element, no raw TeX in
+  the visible text);
+- every slider, moved with the keyboard, changes the frame it drives (the visible frame's image)
+  and the λ label (the frame's caption and the slider's readout); the per-move latency (keypress
+  → new frame in the DOM, and → the next painted frame) is measured and printed;
+- a full-page screenshot is saved in ``_build/screenshots/``.
+
+Needs ``make book`` first (``make test`` does it). Without a browser the tests skip, unless
+LASSOLIB_REQUIRE_BROWSER=1 (CI), where that is a failure. LASSOLIB_CHROMIUM names a browser binary.
+"""
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import pathlib
+import re
+import shutil
+import statistics
+import threading
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+MAX_PAGE_BYTES = 3 * 1024 * 1024
+REQUIRE_BROWSER = os.environ.get("LASSOLIB_REQUIRE_BROWSER") == "1"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-features=Translate,MediaRouter,OptimizationHints",
+    # Belt and braces: no host name resolves, so nothing could reach the network even unrouted.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
+TIMEOUT_MS = 20_000
+
+
+def _unavailable(message):
+    if REQUIRE_BROWSER:
+        pytest.fail(f"{message} (LASSOLIB_REQUIRE_BROWSER=1: the browser checks must run)")
+    pytest.skip(message)
+
+
+def find_browser():
+    """LASSOLIB_CHROMIUM when set (and only it), else Debian's headless shell or Chromium."""
+    if os.environ.get("LASSOLIB_CHROMIUM"):
+        candidates = [os.environ["LASSOLIB_CHROMIUM"]]
+    else:
+        candidates = [shutil.which(name) for name in ("chromium-headless-shell", "chromium", "chromium-browser")]
+        candidates += ["/usr/lib/chromium/chromium-headless-shell", "/usr/lib/chromium/chromium"]
+    for candidate in candidates:
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def book_pages():
+    """Every page of the book, found in the build (so new chapters are covered), and the
+    generated index and search pages (index.html, a redirect, has its own test)."""
+    pages = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "book").rglob("*.html"))
+    return pages + sorted(p.name for p in SITE.glob("*.html") if p.name != "index.html")
+
+
+# (A placeholder when nothing is built, so the tests report the skip and its reason.)
+PAGES = (book_pages() if (SITE / "book").is_dir() else []) or ["book/not-built.html"]
+
+
+@pytest.fixture(scope="module")
+def site():
+    if not (SITE / "index.html").is_file() or not (SITE / "book").is_dir():
+        pytest.skip(f"the book is not built ({SITE} missing): run `make book` first (`make test` does)")
+    return SITE
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    executable = find_browser()
+    if executable is None:
+        _unavailable(
+            "no Chromium binary found (install Debian's chromium-headless-shell, or set "
+            "LASSOLIB_CHROMIUM); browser checks skipped"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed; browser checks skipped")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def http_root(site):
+    """A local http.server over the build, on 127.0.0.1 and a free port."""
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def report(request):
+    """Collects per-page measurements; printed (and saved as JSON) when the module ends."""
+    results = {}
+    yield results
+    if not results:
+        return
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "browser-report.json").write_text(json.dumps(results, indent=2, sort_keys=True))
+    lines = ["", "browser checks: per-move latency (median over the moves of each page's sliders)"]
+    all_dom, all_paint = [], []
+    for key in sorted(results):
+        result = results[key]
+        if result["moves"]:
+            all_dom += result["dom_ms"]
+            all_paint += result["paint_ms"]
+            lines.append(
+                f"  {key}: {result['sliders']} slider(s), {result['moves']} moves, "
+                f"median {statistics.median(result['dom_ms']):.1f} ms to the new frame in the DOM, "
+                f"{statistics.median(result['paint_ms']):.1f} ms to the next paint; "
+                f"page {result['bytes'] / 1e6:.2f} MB"
+            )
+        else:
+            lines.append(f"  {key}: no sliders; page {result['bytes'] / 1e6:.2f} MB")
+    if all_dom:
+        lines.append(
+            f"  overall: {len(all_dom)} moves, median {statistics.median(all_dom):.1f} ms (DOM), "
+            f"{statistics.median(all_paint):.1f} ms (paint), max {max(all_paint):.1f} ms (paint)"
+        )
+    lines.append(f"  screenshots: {SCREENSHOTS.relative_to(ROOT)}/")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        for line in lines:
+            reporter.write_line(line) if reporter is not None else print(line)
+
+
+def _base_url(mode, http_root):
+    return SITE.as_uri() + "/" if mode == "file" else http_root
+
+
+def _is_local(url, base):
+    return url.startswith(base) or url.startswith(("data:", "blob:", "about:"))
+
+
+class PageVisit:
+    """One page, opened in a fresh context with every outside request blocked and recorded."""
+
+    def __init__(self, browser, base, page_path):
+        self.base = base
+        self.outside, self.errors = [], []
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, service_workers="block", java_script_enabled=True
+        )
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_MS)
+        self.page.on("request", self._request)
+        self.page.on("requestfailed", self._failed)
+        self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        self.page.on("console", self._console)
+        self.page.on("websocket", lambda ws: self.outside.append(f"websocket {ws.url}"))
+        self.url = base + page_path
+        self.page.goto(self.url, wait_until="load")
+
+    def _route(self, route):
+        url = route.request.url
+        if _is_local(url, self.base):
+            route.continue_()
+        else:
+            if url not in self.outside:
+                self.outside.append(url)
+            route.abort("blockedbyclient")
+
+    def _request(self, request):
+        if not _is_local(request.url, self.base) and request.url not in self.outside:
+            self.outside.append(request.url)
+
+    def _failed(self, request):
+        if _is_local(request.url, self.base):
+            self.errors.append(f"failed local request: {request.url} ({request.failure})")
+
+    def _console(self, message):
+        if message.type == "error":
+            text = message.text
+            # Chromium logs a console error for every blocked outside request; those are
+            # reported (more usefully) as requests that left the site.
+            if self.outside and "ERR_BLOCKED_BY_CLIENT" in text:
+                return
+            self.errors.append(f"console error: {text}")
+
+    def close(self):
+        self.context.close()
+
+
+# In-page helpers -------------------------------------------------------------------------------
+
+WAIT_WIDGETS = """() => {
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  return Array.from(views).every(v => {
+    const area = v.previousElementSibling;
+    return area && area.classList.contains('widget-subarea') && area.querySelector('.lm-Widget');
+  });
+}"""
+
+WAIT_MATHJAX = """async () => {
+  if (!window.MathJax) return 'none';
+  for (let i = 0; i < 200 && !(MathJax.startup && MathJax.startup.promise); i++)
+    await new Promise(r => setTimeout(r, 50));
+  await MathJax.startup.promise;
+  return MathJax.version;
+}"""
+
+# Text a reader sees outside code: where raw TeX would show if MathJax had not typeset it.
+VISIBLE_PROSE = """() => {
+  const skip = 'pre, code, script, style, textarea, mjx-container, .highlight, .widget-subarea';
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (el && !el.closest(skip)) parts.push(node.data);
+  }
+  return parts.join(' ');
+}"""
+
+MATH_ELEMENTS = """() => Array.from(document.querySelectorAll('.math')).map(el => ({
+  typeset: !!el.querySelector('mjx-container'),
+  text: el.textContent.slice(0, 80),
+}))"""
+
+SWEEPS = """() => {
+  // A sweep: the widget box holding a slider and the frames it drives.
+  const boxes = [];
+  document.querySelectorAll('.widget-slider').forEach(slider => {
+    let box = slider.parentElement;
+    while (box && !box.querySelector('figure.lassolib-frame')) box = box.parentElement;
+    boxes.push(box);
+  });
+  window.__sweeps = boxes;
+  return boxes.map(b => !!b);
+}"""
+
+SWEEP_STATE = """(k) => {
+  const box = window.__sweeps[k];
+  const visible = Array.from(box.querySelectorAll('figure.lassolib-frame'))
+    .filter(f => f.getClientRects().length > 0 && getComputedStyle(f).visibility !== 'hidden');
+  const handle = box.querySelector('.widget-slider [role="slider"]');
+  const readout = box.querySelector('.widget-slider .widget-readout');
+  const fig = visible[0];
+  return {
+    n_visible: visible.length,
+    src: fig ? fig.querySelector('img').getAttribute('src') : null,
+    caption: fig && fig.querySelector('figcaption') ? fig.querySelector('figcaption').textContent : null,
+    readout: readout ? readout.textContent : null,
+    value: handle ? handle.getAttribute('aria-valuenow') : null,
+    min: handle ? handle.getAttribute('aria-valuemin') : null,
+    max: handle ? handle.getAttribute('aria-valuemax') : null,
+  };
+}"""
+
+# Times each keydown until the sweep's visible frame changes: in the DOM (MutationObserver) and
+# on screen (the next animation frame after that).
+ARM_TIMER = """(k) => {
+  const box = window.__sweeps[k];
+  const current = () => {
+    const f = Array.from(box.querySelectorAll('figure.lassolib-frame img'))
+      .filter(i => i.getClientRects().length > 0)[0];
+    return f ? f.getAttribute('src') : null;
+  };
+  window.__timings = window.__timings || [];
+  if (window.__disarm) window.__disarm();
+  const onKey = () => {
+    const t0 = performance.now(), before = current();
+    let done = false;
+    const observer = new MutationObserver(() => {
+      if (done || current() === before) return;
+      done = true;
+      const dom = performance.now() - t0;
+      observer.disconnect();
+      requestAnimationFrame(() => window.__timings.push({dom, paint: performance.now() - t0}));
+    });
+    observer.observe(box, {subtree: true, childList: true, attributes: true});
+    setTimeout(() => { if (!done) { done = true; observer.disconnect(); } }, 5000);
+  };
+  document.addEventListener('keydown', onKey, true);
+  window.__disarm = () => document.removeEventListener('keydown', onKey, true);
+}"""
+
+
+def _state(page, k):
+    return page.evaluate(SWEEP_STATE, k)
+
+
+def _press_and_wait(page, k, key, before):
+    """Press ``key`` on sweep k's focused slider handle; wait until the visible frame changes."""
+    handle = page.locator(".widget-slider [role='slider']").nth(k)
+    handle.focus()
+    page.keyboard.press(key)
+    page.wait_for_function(
+        "([k, src]) => { const s = (" + SWEEP_STATE + ")(k); return s.n_visible === 1 && s.src !== src; }",
+        arg=[k, before["src"]],
+        timeout=5000,
+    )
+    return _state(page, k)
+
+
+def check_sweep(page, k):
+    """Move sweep k with the keyboard; every move must change the frame and the λ label."""
+    start = _state(page, k)
+    assert start["n_visible"] == 1, f"sweep {k}: {start['n_visible']} frames visible, expected 1"
+    assert start["src"], f"sweep {k}: the visible frame has no image"
+    top = int(float(start["max"]))
+    assert top >= 1, f"sweep {k}: the slider has a single position"
+    page.evaluate(ARM_TIMER, k)
+    page.evaluate("window.__timings = []")
+    moves = 0
+
+    def move(key, before):
+        nonlocal moves
+        after = _press_and_wait(page, k, key, before)
+        moves += 1
+        assert after["n_visible"] == 1, f"sweep {k}, {key}: {after['n_visible']} frames visible"
+        assert after["caption"] != before["caption"], f"sweep {k}, {key}: the frame's λ caption did not change"
+        assert after["readout"] != before["readout"], f"sweep {k}, {key}: the slider's λ readout did not change"
+        assert after["value"] != before["value"], f"sweep {k}, {key}: the slider did not move"
+        return after
+
+    # Home (to the first frame, unless already there), then step right a few times, then End.
+    state = start
+    if int(float(state["value"])) != 0:
+        state = move("Home", state)
+    assert int(float(state["value"])) == 0
+    for _ in range(min(6, top - 1)):
+        state = move("ArrowRight", state)
+    state = move("End", state)
+    assert int(float(state["value"])) == top, f"sweep {k}: End did not reach the last frame"
+    page.wait_for_function(f"window.__timings.length >= {moves}", timeout=5000)
+    timings = page.evaluate("window.__timings")
+    page.evaluate("window.__disarm && window.__disarm()")
+    return [t["dom"] for t in timings], [t["paint"] for t in timings]
+
+
+@pytest.mark.parametrize("mode", ["file", "http"])
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_offline_typeset_and_sliders_work(browser, http_root, report, page_path, mode):
+    visit = PageVisit(browser, _base_url(mode, http_root), page_path)
+    try:
+        page = visit.page
+        page.wait_for_function(WAIT_WIDGETS, timeout=TIMEOUT_MS)
+        mathjax = page.evaluate(WAIT_MATHJAX)
+
+        # Equations: every math element typeset, no raw TeX left in the prose.
+        maths = page.evaluate(MATH_ELEMENTS)
+        source = (SITE / page_path).read_text(encoding="utf-8")
+        if 'class="math' in source:
+            assert mathjax != "none", f"{page_path} has math but MathJax did not load"
+            assert maths, f"{page_path}: math in the HTML source, none found in the page"
+        untypeset = [m["text"] for m in maths if not m["typeset"]]
+        assert not untypeset, f"{page_path}: equations not typeset: {untypeset[:5]}"
+        prose = page.evaluate(VISIBLE_PROSE)
+        raw = sorted(set(re.findall(r"\\[()\[\]]|\$\$|\\(?:begin|end)\{|\\[A-Za-z]{2,}", prose)))
+        assert not raw, f"{page_path}: raw TeX visible in the text: {raw[:10]}"
+
+        # Sliders.
+        sweeps = page.evaluate(SWEEPS)
+        assert all(sweeps), f"{page_path}: a slider drives no lassolib frame ({sweeps})"
+        dom_ms, paint_ms = [], []
+        for k in range(len(sweeps)):
+            dom, paint = check_sweep(page, k)
+            dom_ms += dom
+            paint_ms += paint
+        if paint_ms:
+            assert statistics.median(paint_ms) < 1000, f"{page_path}: slow slider, {paint_ms} ms"
+            # Leave the first sweep on a middle frame for the screenshot.
+            page.locator(".widget-slider [role='slider']").first.focus()
+            page.keyboard.press("Home")
+            for _ in range(7):
+                page.keyboard.press("ArrowRight")
+            page.locator("body").focus()
+
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = page_path.removeprefix("book/").removesuffix(".html").replace("/", "-")
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(SCREENSHOTS / f"{mode}-{name}.png"), full_page=True)
+
+        assert not visit.outside, f"{page_path}: requests left the site: {visit.outside}"
+        assert not visit.errors, f"{page_path}: errors: {visit.errors}"
+        report[f"{mode}:{page_path}"] = {
+            "sliders": len(sweeps),
+            "moves": len(paint_ms),
+            "dom_ms": dom_ms,
+            "paint_ms": paint_ms,
+            "bytes": (SITE / page_path).stat().st_size,
+            "mathjax": mathjax,
+            "equations": len(maths),
+        }
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("mode", ["file", "http"])
+def test_index_opens_the_book(browser, http_root, mode):
+    """index.html (what a reader opens first) leads to the book's first page, offline."""
+    visit = PageVisit(browser, _base_url(mode, http_root), "index.html")
+    try:
+        visit.page.wait_for_url("**/book/intro.html", timeout=TIMEOUT_MS)
+        visit.page.wait_for_load_state("load")
+        assert visit.page.locator("h1").first.inner_text().strip()
+        assert not visit.outside, f"requests left the site: {visit.outside}"
+        assert not visit.errors, f"errors: {visit.errors}"
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_weight(site, page_path):
+    """Each page, with its embedded widget state (every sweep frame), stays under 3 MB."""
+    size = (site / page_path).stat().st_size
+    assert size <= MAX_PAGE_BYTES, f"{page_path} is {size / 1e6:.2f} MB (limit {MAX_PAGE_BYTES / 1e6:.2f} MB)"
+
+
+@pytest.mark.parametrize("mode", ["file", "http"])
+def test_search_works_offline(browser, http_root, mode):
+    """The book's search (a local index, no server) finds a chapter, from disk too."""
+    visit = PageVisit(browser, _base_url(mode, http_root), "search.html?q=thresholding")
+    try:
+        results = visit.page.locator("#search-results li")
+        results.first.wait_for(timeout=TIMEOUT_MS)
+        assert "Soft thresholding" in visit.page.locator("#search-results").inner_text()
+        assert not visit.outside, f"requests left the site: {visit.outside}"
+        assert not visit.errors, f"errors: {visit.errors}"
+    finally:
+        visit.close()
