@@ -126,7 +126,10 @@ def lasso_path(
     return l1_penalties, weights
 
 
-def cross_validate(H, y, l1_penalties, *, n_folds=5, seed=0, unpenalized=(), tolerance=1e-8):
+def cross_validate(
+    H, y, l1_penalties=None, *, n_folds=5, seed=0, unpenalized=(), tolerance=1e-8,
+    n_penalties=100, min_ratio=1e-3,
+):
     r"""K-fold cross-validation of the lasso along a path of penalties.
 
     The rows are shuffled once with ``seed`` and cut into ``n_folds`` folds; for each fold the
@@ -137,7 +140,10 @@ def cross_validate(H, y, l1_penalties, *, n_folds=5, seed=0, unpenalized=(), tol
     ----------
     H : array_like of shape (n_samples, n_features)
     y : array_like of shape (n_samples,)
-    l1_penalties : array_like of float >= 0
+    l1_penalties : array_like of float >= 0, optional
+        One grid for every fold. By default :func:`penalty_grid` from the λ_max of the *whole*
+        data (``n_penalties`` values down to ``min_ratio`` · λ_max), so every fold is scored
+        at the same penalties.
     n_folds : int >= 2, default 5
     seed : int, default 0
     unpenalized : tuple of int, default ()
@@ -156,7 +162,12 @@ def cross_validate(H, y, l1_penalties, *, n_folds=5, seed=0, unpenalized=(), tol
     n_folds = check_positive_int(n_folds, "n_folds")
     if not 2 <= n_folds <= H.shape[0]:
         raise ValueError(f"n_folds must be between 2 and n_samples = {H.shape[0]}, got {n_folds}")
-    check_unpenalized(unpenalized, H.shape[1])
+    penalized = check_unpenalized(unpenalized, H.shape[1])
+    if l1_penalties is None:
+        _, residual_zero = _unpenalized_fit(H, y, penalized)
+        l1_penalties = penalty_grid(
+            _lambda_max(H, penalized, residual_zero), n_penalties=n_penalties, min_ratio=min_ratio
+        )
     order = np.random.default_rng(seed).permutation(H.shape[0])
     folds = np.array_split(order, n_folds)
     mse = []

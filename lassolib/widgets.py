@@ -136,6 +136,11 @@ def render_frames(draw, n_frames, *, ncols=1, figsize=(6.4, 3.6), dpi=80, colors
     return frames, np.array(seconds)
 
 
+def _readout(value):
+    """The slider's short readout of a swept value: '0', '0.0123', '1.23e+03'."""
+    return "0" if value == 0 else f"{value:.3g}"
+
+
 class FrameSweep:
     """A λ slider over precomputed frames; display it in Jupyter or call :meth:`widget`.
 
@@ -182,7 +187,9 @@ class FrameSweep:
 
             pages = [widgets.HTML(value=self.frame_html(k)) for k in range(len(self))]
             stack = widgets.Stack(pages, selected_index=self.start)
-            options = [(self.labels[k].split(" — ")[0], k) for k in range(len(self))]
+            # The readout shows just the value (it has little room); the caption under the frame
+            # carries the full label with the regime.
+            options = [(_readout(v), k) for k, v in enumerate(self.values)]
             slider = widgets.SelectionSlider(
                 options=options,
                 index=self.start,

@@ -164,12 +164,6 @@ def test_cross_validate_all_zero_penalty_scores_the_constant_model(problem):
         assert mse[k, 0] == pytest.approx(np.mean((y[held_out] - y[train].mean()) ** 2), rel=1e-10)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cross_validate(H, y, None) lets lasso_path build a different default grid in every fold "
-    "(from that fold's λ_max), so the columns of mse mix different λ and the returned penalties "
-    "are only the last fold's (lassolib/path.py)",
-)
 def test_cross_validate_without_penalties_uses_one_grid_for_all_folds(problem):
     H, y = problem(40, 6, seed=11)
     try:
