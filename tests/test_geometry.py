@@ -7,10 +7,13 @@ over a fine grid of the diamond's boundary, the penalized solvers of earlier cha
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 from lassolib import lasso_coordinate_descent, make_sparse_regression, ridge_closed_form
 from lassolib.geometry import (
+    _l1_bisection,
     budget_regime,
     exact_zero_frequency,
     l1_constrained_least_squares,
@@ -324,3 +327,48 @@ def test_inputs_are_not_modified(n_features):
     np.testing.assert_array_equal(H, H_copy)
     np.testing.assert_array_equal(y, y_copy)
     np.testing.assert_array_equal(w, w_copy)
+
+
+# --- property-based: two independent algorithms, and the KKT condition, on random problems ---
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    fraction=st.floats(0.01, 0.99),
+    correlation=st.floats(-0.9, 0.9),
+)
+def test_l1_2d_edges_agree_with_path_search_and_kkt(seed, fraction, correlation):
+    rng = np.random.default_rng(seed)
+    Z = rng.standard_normal((20, 2))
+    H = Z @ np.linalg.cholesky(np.array([[1.0, correlation], [correlation, 1.0]])).T
+    y = H @ rng.standard_normal(2) + rng.standard_normal(20)
+    w_ls = np.linalg.lstsq(H, y, rcond=None)[0]
+    t = fraction * np.abs(w_ls).sum()
+    w = l1_constrained_least_squares(H, y, t)  # the diamond's edges (exact, D = 2)
+    w_path = _l1_bisection(H, y, t, w_ls)  # search over λ with coordinate descent
+    np.testing.assert_allclose(w, w_path, atol=1e-8 * max(1.0, np.abs(w_ls).max()))
+    assert np.abs(w).sum() == pytest.approx(t, rel=1e-12)
+    # KKT of the penalized form at λ = l1_multiplier (chapter 3's optimality condition).
+    lam = l1_multiplier(H, y, w)
+    g = 2 * H.T @ (y - H @ w)
+    scale = max(1.0, lam)
+    for j in range(2):
+        if w[j] != 0:
+            assert g[j] == pytest.approx(lam * np.sign(w[j]), abs=1e-8 * scale)
+        else:
+            assert abs(g[j]) <= lam + 1e-8 * scale
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), fraction=st.floats(0.01, 0.99), n_features=st.integers(1, 6))
+def test_l2_is_ridge_at_its_multiplier(seed, fraction, n_features):
+    rng = np.random.default_rng(seed)
+    H = rng.standard_normal((15, n_features))
+    y = rng.standard_normal(15)
+    t = fraction * np.linalg.norm(np.linalg.lstsq(H, y, rcond=None)[0])
+    w = l2_constrained_least_squares(H, y, t)
+    assert np.linalg.norm(w) == pytest.approx(t, rel=1e-10)
+    mu = l2_multiplier(H, y, w)
+    np.testing.assert_allclose(
+        np.linalg.solve(H.T @ H + mu * np.eye(n_features), H.T @ y), w, atol=1e-9 * max(1.0, t)
+    )
