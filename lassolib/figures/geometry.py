@@ -1,0 +1,203 @@
+"""Chapter 7's figures: RSS ellipses against the L1 diamond and the L2 disk, the budget sweep,
+and how often each constraint gives an exact zero."""
+
+import numpy as np
+
+from ..geometry import (
+    budget_regime,
+    l1_constrained_least_squares,
+    l2_constrained_least_squares,
+    least_squares,
+    rss_grid,
+)
+from ..widgets import frame_sweep
+from ._style import COLORS, LINESTYLES, new_axes
+
+__all__ = [
+    "contour_levels",
+    "plot_constraint_geometry",
+    "budget_grid",
+    "budget_label",
+    "budget_sweep",
+    "plot_zero_frequency",
+]
+
+_REGION = {"l1": (r"$\|w\|_1 \leq t$", COLORS[0]), "l2": (r"$\|w\|_2 \leq t$", COLORS[1])}
+
+
+def contour_levels(RSS, n_levels=9):
+    """Contour levels that crowd towards the minimum, as ``rss_min + spread * (k/n)²``."""
+    RSS = np.asarray(RSS, dtype=np.float64)
+    low = float(RSS.min())
+    spread = float(np.percentile(RSS, 50)) - low
+    return low + spread * np.linspace(0.0, 1.0, n_levels + 1)[1:] ** 2
+
+
+def _ball(kind, budget):
+    if kind == "l1":
+        return budget * np.array([1, 0, -1, 0, 1.0]), budget * np.array([0, 1, 0, -1, 0.0])
+    angle = np.linspace(0.0, 2.0 * np.pi, 200)
+    return budget * np.cos(angle), budget * np.sin(angle)
+
+
+def _format(value):
+    return "0" if value == 0.0 else f"{value:.2f}"
+
+
+def plot_constraint_geometry(
+    W1, W2, RSS, budget, w_hat, w_ls, *, kind="l1", rss_at_w_hat=None, levels=None, ax=None
+):
+    r"""RSS contour ellipses, the constraint region and the constrained solution, in (w_1, w_2).
+
+    Parameters
+    ----------
+    W1, W2, RSS : ndarray of shape (n, n)
+        From :func:`lassolib.geometry.rss_grid`.
+    budget : float
+        The radius t of the region.
+    w_hat : array_like of shape (2,)
+        The constrained solution; its exact zeros are ringed and named.
+    w_ls : array_like of shape (2,)
+        The least-squares solution, the centre of the ellipses.
+    kind : {"l1", "l2"}
+        The diamond :math:`\|w\|_1 \le t` or the disk :math:`\|w\|_2 \le t`.
+    rss_at_w_hat : float, optional
+        When given, that contour — the first to touch the region — is drawn bold.
+    levels : array_like, optional
+        Contour levels (default :func:`contour_levels`).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    if kind not in _REGION:
+        raise ValueError(f"kind must be 'l1' or 'l2', got {kind!r}")
+    ax = new_axes(ax, figsize=(4.2, 4.2))
+    w_hat = np.asarray(w_hat, dtype=np.float64)
+    w_ls = np.asarray(w_ls, dtype=np.float64)
+    levels = contour_levels(RSS) if levels is None else levels
+    ax.contour(W1, W2, RSS, levels=levels, colors="0.55", linewidths=0.7, linestyles="solid")
+    if rss_at_w_hat is not None and rss_at_w_hat > RSS.min():
+        ax.contour(W1, W2, RSS, levels=[rss_at_w_hat], colors=COLORS[7], linewidths=1.6,
+                   linestyles="dashed")
+    label, color = _REGION[kind]
+    x, y = _ball(kind, budget)
+    if budget > 0:
+        ax.fill(x, y, color=color, alpha=0.25, linewidth=0)
+        ax.plot(x, y, color=color, linestyle=LINESTYLES[0] if kind == "l1" else LINESTYLES[1],
+                linewidth=1.8, label=label)
+    ax.axhline(0.0, color="0.3", linewidth=0.6)
+    ax.axvline(0.0, color="0.3", linewidth=0.6)
+    ax.plot(*w_ls, marker="+", markersize=12, markeredgewidth=2, color=COLORS[7], linestyle="none",
+            label=r"$\hat w^{\mathrm{LS}}$")
+    ax.plot(*w_hat, marker="o", markersize=7, color=COLORS[5], markeredgecolor="black",
+            linestyle="none", label=r"$\hat w$")
+    zeros = [j for j in range(2) if w_hat[j] == 0.0]
+    if zeros and np.any(w_hat != 0.0):
+        ax.plot(*w_hat, marker="o", markersize=17, markerfacecolor="none", markeredgewidth=2,
+                color=COLORS[5], linestyle="none")
+    text = rf"$\hat w$ = ({_format(w_hat[0])}, {_format(w_hat[1])})"
+    if zeros and np.any(w_hat != 0.0):
+        text += "\nexact zero: " + ", ".join(rf"$w_{j + 1} = 0$" for j in zeros)
+    elif not np.any(w_hat != 0.0):
+        text += "\nall zero"
+    ax.text(0.03, 0.97, text, transform=ax.transAxes, va="top", ha="left", fontsize=8.5,
+            bbox={"facecolor": "white", "edgecolor": "0.7", "alpha": 0.9})
+    ax.set_xlim(W1.min(), W1.max())
+    ax.set_ylim(W2.min(), W2.max())
+    ax.set_aspect("equal")
+    ax.set_xlabel(r"$w_1$")
+    ax.set_ylabel(r"$w_2$")
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    return ax
+
+
+def budget_grid(ls_l1_norm, n_frames=15, beyond=1.25):
+    r"""The budgets of a sweep: 0 to ``beyond``·‖ŵ_LS‖₁, evenly spaced, with ‖ŵ_LS‖₁ itself on it."""
+    if not np.isfinite(ls_l1_norm) or ls_l1_norm <= 0:
+        raise ValueError(f"ls_l1_norm must be finite and > 0, got {ls_l1_norm}")
+    if int(n_frames) != n_frames or n_frames < 3:
+        raise ValueError(f"n_frames must be an integer >= 3, got {n_frames}")
+    grid = np.linspace(0.0, beyond * ls_l1_norm, int(n_frames))
+    grid[np.argmin(np.abs(grid - ls_l1_norm))] = ls_l1_norm
+    return grid
+
+
+def budget_label(budget, ls_l1_norm):
+    """The text a budget sweep shows for one t: its value and its regime."""
+    value = "t = 0" if budget == 0 else f"t = {budget:.3g}"
+    return f"{value} — {budget_regime(budget, ls_l1_norm)}"
+
+
+def budget_sweep(H, y, *, n_frames=15, n_grid=121, start=None):
+    """A slider over the budget t: the L1 diamond and the L2 disk side by side, for two features.
+
+    Everything is computed once: the least-squares solution, the RSS grid, and both constrained
+    solutions at every budget of :func:`budget_grid`; each frame only draws.
+
+    Returns
+    -------
+    lassolib.widgets.FrameSweep
+    """
+    w_ls = least_squares(H, y)
+    norm1 = float(np.sum(np.abs(w_ls)))
+    budgets = budget_grid(norm1, n_frames)
+    reach = 1.08 * budgets[-1]
+    W1, W2, RSS = rss_grid(H, y, (-reach, reach), (-reach, reach), n_grid)
+    levels = contour_levels(RSS)
+    residual = lambda w: float(np.sum((np.asarray(y) - np.asarray(H) @ w) ** 2))  # noqa: E731
+    solutions = {
+        "l1": [l1_constrained_least_squares(H, y, t) for t in budgets],
+        "l2": [l2_constrained_least_squares(H, y, t) for t in budgets],
+    }
+
+    def draw(k, axes):
+        for ax, kind in zip(axes, ("l1", "l2")):
+            w = solutions[kind][k]
+            plot_constraint_geometry(W1, W2, RSS, budgets[k], w, w_ls, kind=kind,
+                                     rss_at_w_hat=residual(w), levels=levels, ax=ax)
+
+    def alt(k):
+        l1, l2 = solutions["l1"][k], solutions["l2"][k]
+        return (
+            f"Two panels of RSS contour ellipses around the least-squares solution "
+            f"({w_ls[0]:.2f}, {w_ls[1]:.2f}) at budget t = {budgets[k]:.2f}. Left: the L1 diamond; "
+            f"the constrained solution is ({_format(l1[0])}, {_format(l1[1])}). Right: the L2 disk; "
+            f"the solution is ({_format(l2[0])}, {_format(l2[1])})."
+        )
+
+    labels = [budget_label(t, norm1) for t in budgets]
+    start = len(budgets) // 3 if start is None else start
+    return frame_sweep(draw, budgets, alt=alt, ncols=2, figsize=(7.6, 3.9), labels=labels,
+                       start=start, symbol="t")
+
+
+def plot_zero_frequency(results, ax=None):
+    r"""How often the constrained solution has an exact zero, against the budget fraction.
+
+    Parameters
+    ----------
+    results : sequence of :class:`lassolib.geometry.ZeroFrequency`
+        One per problem size; each gives an L1 line (solid family) and an L2 line.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = new_axes(ax, figsize=(6.0, 4.2))
+    markers = ("o", "s", "^", "D")
+    for k, result in enumerate(results):
+        D = result.n_features
+        ax.plot(result.budget_fractions, result.l1, color=COLORS[0], linestyle=LINESTYLES[k],
+                marker=markers[k], label=rf"L1 (lasso), $D = {D}$")
+        ax.plot(result.budget_fractions, result.l2, color=COLORS[1], linestyle=LINESTYLES[k],
+                marker=markers[k], markerfacecolor="none", label=rf"L2 (ridge), $D = {D}$")
+    ax.set_xlabel(r"budget $t$ as a fraction of $\|\hat w^{\mathrm{LS}}\|$")
+    ax.set_ylabel("fraction of problems with\nan exact zero in $\\hat w$")
+    ax.set_ylim(-0.04, 1.04)
+    ax.set_xlim(0.0, 1.0)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    return ax
