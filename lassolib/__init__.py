@@ -14,12 +14,29 @@ module                    chapter
 ``coordinate_descent``    4–5. The lasso solver
 ``unnormalized``          5. The unnormalized case
 ``path``                  6. The path and choosing λ
+``geometry``              7. The geometry of sparsity
 ========================  ==========================================
 """
 
 from ._result import ConvergenceWarning, SolverResult
-from .coordinate_descent import coordinate_descent_sweeps, lasso_coordinate_descent
+from .coordinate_descent import (
+    coordinate_descent_sweeps,
+    gram_coordinate_descent_sweeps,
+    lasso_coordinate_descent,
+)
 from .datasets import Dataset, load_diabetes, make_sparse_regression
+from .geometry import (
+    ZeroFrequency,
+    budget_regime,
+    exact_zero_frequency,
+    l1_constrained_least_squares,
+    l1_multiplier,
+    l2_constrained_least_squares,
+    l2_multiplier,
+    least_squares,
+    random_problem,
+    rss_grid,
+)
 from .l2_gradient import (
     l2_penalty_gradient,
     ridge_closed_form,
@@ -50,10 +67,21 @@ __version__ = "0.1.0"
 __all__ = [
     "ConvergenceWarning",
     "Dataset",
+    "ZeroFrequency",
+    "budget_regime",
+    "exact_zero_frequency",
+    "l1_constrained_least_squares",
+    "l1_multiplier",
+    "l2_constrained_least_squares",
+    "l2_multiplier",
+    "least_squares",
+    "random_problem",
+    "rss_grid",
     "SolverResult",
     "abs_subdifferential",
     "apply_normalization",
     "coordinate_descent_sweeps",
+    "gram_coordinate_descent_sweeps",
     "coordinate_update",
     "cross_validate",
     "kkt_violation",

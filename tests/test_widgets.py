@@ -103,7 +103,7 @@ def test_frame_sweep_widget_structure():
     slider, stack = box.children
     assert slider.index == 1 and stack.selected_index == 1
     assert len(stack.children) == 3
-    assert [label for label, _ in slider.options] == ["λ = 0", "λ = 1", "λ = 2"]
+    assert [label for label, _ in slider.options] == ["0", "1", "2"]  # the short readout
     assert sweep.widget() is box  # built once
     bundle = sweep._repr_mimebundle_()
     assert bundle["text/plain"] == repr(sweep)
