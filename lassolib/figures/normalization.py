@@ -70,7 +70,8 @@ def plot_sweep_steps(max_step_history, ax=None, *, tolerance=None):
     return ax
 
 
-def plot_rho_band(penalties, rho_path, weight_path, *, current=None, feature_name="j", ax=None):
+def plot_rho_band(penalties, rho_path, weight_path, *, current=None, feature_name="j", linthresh=10.0,
+                  ax=None):
     r"""ρ_j and :math:`\hat w_j` along a lasso path, against the band :math:`|\rho_j| \le \lambda/2`.
 
     Parameters
@@ -82,6 +83,10 @@ def plot_rho_band(penalties, rho_path, weight_path, *, current=None, feature_nam
     current : float, optional
         A λ to mark with a vertical line (not drawn when it is 0 or None).
     feature_name : str
+    linthresh : float or None, default 10.0
+        The vertical axis is symmetric-logarithmic (linear within ±linthresh), so that values
+        of very different sizes, and the band's edges ±λ/2 (straight lines on it), are all
+        visible; None gives a linear axis.
     """
     ax = new_axes(ax)
     penalties = np.asarray(penalties)
@@ -93,10 +98,12 @@ def plot_rho_band(penalties, rho_path, weight_path, *, current=None, feature_nam
             label=rf"$\rho_j$ ($j$ = {feature_name})")
     ax.plot(penalties, weight_path, color=COLORS[1], linestyle=LINESTYLES[1], label=r"$\hat w_j$")
     ax.set_xscale("log")
+    if linthresh is not None:
+        ax.set_yscale("symlog", linthresh=linthresh)
     if current:
         ax.axvline(current, color=COLORS[7], linestyle=":", linewidth=1.2)
     ax.set_xlabel(r"$\lambda$")
-    ax.set_ylabel("value (normalized features)")
+    ax.set_ylabel("value (symmetric log scale)" if linthresh is not None else "value")
     ax.legend(fontsize=8, loc="lower left")
     return ax
 
@@ -133,7 +140,7 @@ def plot_rho_number_line(rho_j, weight_j, l1_penalty, *, xlim=None, ax=None):
     ax.set_ylim(-1.0, 1.1)
     ax.set_yticks([])
     if xlim is None:
-        reach = 1.3 * max(abs(rho_j), half, abs(weight_j), 1e-12)
+        reach = 1.5 * max(abs(rho_j), half, abs(weight_j), 1e-12)
         xlim = (-reach, reach)
     ax.set_xlim(*xlim)
     ax.set_xlabel(r"$\rho_j$ and $\hat w_j$")
