@@ -140,7 +140,7 @@ def plot_weight_magnitudes(weights, feature_names, *, ylim=None, ax=None):
     ax.set_xticks(positions, list(feature_names), rotation=60, fontsize=8)
     ax.set_ylabel(r"$|\hat w_j|$ (log scale)")
     n_zero = int(np.sum(weights == 0.0))
-    ax.text(0.02, 0.03, f"exact zeros: {n_zero}", transform=ax.transAxes, fontsize=9)
+    ax.text(0.02, 0.97, f"exact zeros: {n_zero}", transform=ax.transAxes, fontsize=9, va="top")
     return ax
 
 

@@ -129,7 +129,7 @@ def plot_rho_number_line(rho_j, weight_j, l1_penalty, *, xlim=None, ax=None):
     ax.axvspan(-half, half, color=COLORS[4], alpha=0.25, linewidth=0)
     for edge, text, align in ((-half, r"$-\lambda/2$ ", "right"), (half, r" $\lambda/2$", "left")):
         ax.axvline(edge, color=COLORS[4], linestyle=LINESTYLES[3], linewidth=0.8)
-        ax.annotate(text, (edge, 0.8), ha=align, fontsize=9)
+        ax.annotate(text, (edge, -0.9), ha=align, fontsize=9)
     ax.plot([rho_j], [0.35], linestyle="none", marker=MARKERS[0], color=COLORS[0], markersize=8,
             label=r"$\rho_j$")
     ax.plot([weight_j], [-0.35], linestyle="none", marker=MARKERS[1], color=COLORS[1], markersize=8,
@@ -138,8 +138,9 @@ def plot_rho_number_line(rho_j, weight_j, l1_penalty, *, xlim=None, ax=None):
         ax.annotate("", xy=(weight_j, -0.3), xytext=(rho_j, 0.3),
                     arrowprops={"arrowstyle": "->", "color": COLORS[7], "linewidth": 0.8})
     inside = abs(rho_j) <= half
-    ax.text(0.02, 0.05, r"$|\rho_j| \leq \lambda/2$: $\hat w_j = 0$" if inside
-            else r"$|\rho_j| > \lambda/2$: $\hat w_j \neq 0$", transform=ax.transAxes, fontsize=9)
+    ax.text(0.02, 0.95, r"$|\rho_j| \leq \lambda/2$: $\hat w_j = 0$" if inside
+            else r"$|\rho_j| > \lambda/2$: $\hat w_j \neq 0$", transform=ax.transAxes, fontsize=9,
+            va="top")
     ax.set_ylim(-1.0, 1.1)
     ax.set_yticks([])
     if xlim is None:
