@@ -19,9 +19,17 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 vendor: $(STAMP)
 	$(BIN)/python book/_ext/vendor.py
 
+# The execution cache is keyed on each notebook's code only: when the library changes, drop it so
+# that the book always shows what the current lassolib computes.
+LIBRARY := $(shell find lassolib -name '*.py' -o -name '*.csv')
+LIBSTAMP := $(BUILD)/.lassolib-stamp
+$(LIBSTAMP): $(LIBRARY)
+	rm -rf $(BUILD)/.jupyter_cache
+	@mkdir -p $(BUILD) && touch $@
+
 ## book: build the HTML book into _build/html (notebooks executed, cached in _build/.jupyter_cache);
 ## it is self-contained: open _build/html/index.html from disk, no network needed
-book: vendor
+book: vendor $(LIBSTAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
 ## test: build the book, then the library tests, nbval over every notebook, and the browser checks
