@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 BUILD := _build
 JB_FLAGS := -n -W --keep-going
 
-.PHONY: book test test-fast lab serve bench notebooks vendor clean
+.PHONY: book test test-fast lab serve bench bench-sweeps notebooks vendor clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ notebooks: $(STAMP)
 ## bench: side-by-side benchmarks against scikit-learn
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+## bench-sweeps: per-move time of every λ sweep in the built book, and per-frame drawing time
+bench-sweeps: book
+	$(BIN)/python benchmarks/sweeps.py
 
 clean:
 	rm -rf $(BUILD)
