@@ -11,14 +11,23 @@ Notebook 7, VS Code and the static book alike. So two numbers describe a sweep:
    each FrameSweep's ``seconds_per_frame`` after executing every notebook in a fresh kernel. It
    is paid once per frame when the cell runs, and is what a redraw-on-move widget would cost.
 
-Run: ``.venv/bin/python benchmarks/sweeps.py`` (options: ``--skip-browser``, ``--skip-kernel``).
+3. **live, in JupyterLab** (``--live``) — starts JupyterLab 4 on 127.0.0.1 over a temporary copy
+   of the notebooks, runs each one in Chromium (Run All), then moves every slider across its grid
+   as in 1: the per-move time a reader of the running notebook sees.
+
+Run: ``.venv/bin/python benchmarks/sweeps.py [--live] [--skip-browser] [--skip-kernel]``.
 """
 
 import argparse
 import json
 import pathlib
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
+import time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -80,39 +89,100 @@ ARM_TIMER = """(k) => {
 }"""
 
 
+def _time_moves(page, tb, name):
+    """Move every sweep on ``page`` across its grid with ArrowRight; one row per sweep."""
+    rows = []
+    for k in range(len(page.evaluate(tb.SWEEPS))):
+        handle = page.locator(".widget-slider [role='slider']").nth(k)
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        page.keyboard.press("Home")
+        time.sleep(0.2)
+        top = int(float(tb._state(page, k)["max"]))
+        page.evaluate(ARM_TIMER, k)
+        for move in range(1, top + 1):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_function(f"window.__timings.length >= {move}", timeout=5000)
+        timings = page.evaluate("window.__timings")
+        page.evaluate("window.__disarm && window.__disarm()")
+        dom = [t["dom"] for t in timings]
+        paint = [t["paint"] for t in timings]
+        rows.append((name, k, top, statistics.median(dom), statistics.median(paint), max(paint)))
+    return rows
+
+
+def _browser(playwright, tb):
+    executable = tb.find_browser()
+    if executable is None:
+        raise SystemExit("no Chromium binary found: install chromium-headless-shell, or --skip-browser")
+    return playwright.chromium.launch(executable_path=executable, args=tb.BROWSER_ARGS)
+
+
 def browser_moves():
     """Move every slider of every built chapter across all its frames; time each move."""
     import test_browser as tb
     from playwright.sync_api import sync_playwright
 
-    executable = tb.find_browser()
-    if executable is None:
-        raise SystemExit("no Chromium binary found: install chromium-headless-shell, or --skip-browser")
     if not (tb.SITE / "book").is_dir():
         raise SystemExit("the book is not built: run `make book` first, or --skip-browser")
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=tb.BROWSER_ARGS)
+        browser = _browser(playwright, tb)
         for html in sorted((tb.SITE / "book").glob("*.html")):
             page = browser.new_page()
             page.goto(html.as_uri())
             page.wait_for_function(tb.WAIT_WIDGETS, timeout=tb.TIMEOUT_MS)
-            for k in range(len(page.evaluate(tb.SWEEPS))):
-                handle = page.locator(".widget-slider [role='slider']").nth(k)
-                handle.focus()
-                page.keyboard.press("Home")
-                top = int(float(tb._state(page, k)["max"]))
-                page.evaluate(ARM_TIMER, k)
-                for move in range(1, top + 1):
-                    page.keyboard.press("ArrowRight")
-                    page.wait_for_function(f"window.__timings.length >= {move}", timeout=5000)
-                timings = page.evaluate("window.__timings")
-                page.evaluate("window.__disarm && window.__disarm()")
-                dom = [t["dom"] for t in timings]
-                paint = [t["paint"] for t in timings]
-                rows.append((html.stem, k, top, statistics.median(dom), statistics.median(paint), max(paint)))
+            rows += _time_moves(page, tb, html.stem)
             page.close()
         browser.close()
+    return rows
+
+
+def live_moves():
+    """Run every notebook in JupyterLab 4 (on a temporary copy) and time its sliders' moves."""
+    import test_browser as tb
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    workdir = pathlib.Path(tempfile.mkdtemp(prefix="lassolib-live-"))
+    for path in (ROOT / "book").glob("*.ipynb"):
+        shutil.copy(path, workdir / path.name)
+    lab = subprocess.Popen(
+        [str(pathlib.Path(sys.executable).parent / "jupyter"), "lab", "--no-browser", "--allow-root",
+         f"--port={port}", "--ip=127.0.0.1", "--ServerApp.token=", "--ServerApp.password=",
+         "--LabApp.expose_app_in_browser=True", f"--ServerApp.root_dir={workdir}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    rows = []
+    try:
+        with sync_playwright() as playwright:
+            browser = _browser(playwright, tb)
+            for notebook in sorted(workdir.glob("*.ipynb")):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                for _ in range(60):  # the server takes a few seconds to start
+                    try:
+                        page.goto(f"http://127.0.0.1:{port}/lab/tree/{notebook.name}")
+                        break
+                    except Exception:
+                        time.sleep(1)
+                page.wait_for_function("window.jupyterapp && window.jupyterapp.shell", timeout=60000)
+                page.wait_for_selector(".jp-Notebook", state="attached", timeout=60000)
+                time.sleep(3)  # let the kernel start
+                page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+                page.wait_for_function(
+                    "document.querySelectorAll('.jp-InputArea-prompt').length > 0 && "
+                    "!Array.from(document.querySelectorAll('.jp-InputArea-prompt'))"
+                    ".some(e => e.textContent.includes('*'))", timeout=300000)
+                page.wait_for_function(tb.WAIT_WIDGETS, timeout=tb.TIMEOUT_MS)
+                rows += _time_moves(page, tb, notebook.stem)
+                page.close()
+            browser.close()
+    finally:
+        lab.terminate()
+        lab.wait(timeout=30)
+        shutil.rmtree(workdir, ignore_errors=True)
     return rows
 
 
@@ -120,11 +190,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-kernel", action="store_true")
+    parser.add_argument("--live", action="store_true", help="also time the sliders live in JupyterLab")
     args = parser.parse_args()
+    header = f"{'chapter':<22} {'sweep':>5} {'moves':>5} {'→DOM median':>12} {'→paint median':>14} {'→paint max':>11}"
     if not args.skip_browser:
         print("per move, in headless Chromium on the built book (every move across each sweep's grid)")
-        print(f"{'chapter':<22} {'sweep':>5} {'moves':>5} {'→DOM median':>12} {'→paint median':>14} {'→paint max':>11}")
+        print(header)
         for chapter, k, moves, dom, paint, worst in browser_moves():
+            print(f"{chapter:<22} {k:>5} {moves:>5} {dom:>10.1f}ms {paint:>12.1f}ms {worst:>9.1f}ms")
+    if args.live:
+        print("\nper move, live in JupyterLab 4 (each notebook run, then every move across each sweep)")
+        print(header)
+        for chapter, k, moves, dom, paint, worst in live_moves():
             print(f"{chapter:<22} {k:>5} {moves:>5} {dom:>10.1f}ms {paint:>12.1f}ms {worst:>9.1f}ms")
     if not args.skip_kernel:
         print("\nper frame, drawn once in the kernel when the cell runs (Matplotlib → PNG)")
