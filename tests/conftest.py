@@ -7,10 +7,23 @@ test modules need not import this file.
 """
 
 import os
+import sys
 
+import matplotlib
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
+
+# Figures are drawn off screen, whatever MPLBACKEND says.
+matplotlib.use("Agg")
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every pyplot figure a test opened."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
 
 # A small, fast profile for the property-based tests: the whole library suite must stay well
 # under a minute on two shared cores. `deadline=None` because the first call of a numba-compiled

@@ -1,15 +1,11 @@
 """Chapter 7's figure functions draw what they are given (a smoke test that can fail)."""
 
-import matplotlib
 
-matplotlib.use("Agg")
+import numpy as np
+import pytest
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from lassolib import make_sparse_regression  # noqa: E402
-from lassolib.figures.geometry import (  # noqa: E402
+from lassolib import make_sparse_regression
+from lassolib.figures.geometry import (
     budget_grid,
     budget_label,
     budget_sweep,
@@ -17,18 +13,13 @@ from lassolib.figures.geometry import (  # noqa: E402
     plot_constraint_geometry,
     plot_zero_frequency,
 )
-from lassolib.geometry import (  # noqa: E402
+from lassolib.geometry import (
     exact_zero_frequency,
     l1_constrained_least_squares,
     least_squares,
     rss_grid,
 )
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

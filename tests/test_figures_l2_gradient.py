@@ -1,22 +1,15 @@
 """Smoke tests of chapter 1's figures: each draws on small data, returns its Axes, and draws the inputs."""
 
+
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
+import lassolib
+from lassolib.figures import l2_gradient as figures
+from lassolib.widgets import FrameSweep
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import lassolib  # noqa: E402
-from lassolib.figures import l2_gradient as figures  # noqa: E402
-from lassolib.widgets import FrameSweep  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

@@ -1,22 +1,14 @@
 """Smoke tests of chapter 2's figures: each draws on small data, returns its Axes, and draws the inputs."""
 
-import matplotlib
 
-matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import lassolib
+from lassolib.figures import normalization as figures
+from lassolib.widgets import FrameSweep
 
-import lassolib  # noqa: E402
-from lassolib.figures import normalization as figures  # noqa: E402
-from lassolib.widgets import FrameSweep  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

@@ -1,15 +1,12 @@
 """Smoke tests of chapter 6's figures: each draws on small data and shows what it should."""
 
+
 import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import lassolib  # noqa: E402
-from lassolib.figures.path import (  # noqa: E402
+import lassolib
+from lassolib.figures.path import (
     cv_summary,
     feature_style,
     path_cv_sweep,
@@ -19,13 +16,8 @@ from lassolib.figures.path import (  # noqa: E402
     plot_validation_curve,
     ratio_labels,
 )
-from lassolib.widgets import FrameSweep  # noqa: E402
+from lassolib.widgets import FrameSweep
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture

@@ -1,22 +1,14 @@
 """Smoke tests of chapter 4's figures: each draws on small data and draws what it should."""
 
+
 import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
+import lassolib
+from lassolib.figures import soft_threshold as figures
+from lassolib.widgets import FrameSweep, sweep_grid
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import lassolib  # noqa: E402
-from lassolib.figures import soft_threshold as figures  # noqa: E402
-from lassolib.widgets import FrameSweep, sweep_grid  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _lines(ax):

@@ -1,26 +1,18 @@
 """Smoke tests of chapter 5's figures: each draws on small data and shows what it should."""
 
+
 import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import lassolib  # noqa: E402
-from lassolib.figures.unnormalized import (  # noqa: E402
+import lassolib
+from lassolib.figures.unnormalized import (
     plot_coordinate_objective,
     plot_selection,
     unnormalized_sweep,
 )
-from lassolib.widgets import FrameSweep  # noqa: E402
+from lassolib.widgets import FrameSweep
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture
