@@ -29,6 +29,9 @@ class SolverResult:
         Which solver produced this result.
     objective : float
         The objective at ``weights`` (by default the last entry of ``objective_history``).
+    iterates : ndarray of shape (n_iterations + 1, n_features) or None
+        Every iterate from the start, when the solver was asked to record them
+        (``subgradient_descent(..., record_iterates=True)``); None otherwise.
     """
 
     weights: np.ndarray
@@ -38,6 +41,7 @@ class SolverResult:
     max_step_history: np.ndarray = field(repr=False)
     solver: str = ""
     objective: float = None
+    iterates: np.ndarray = field(default=None, repr=False)
 
     def __post_init__(self):
         if self.objective is None:

@@ -119,7 +119,8 @@ def kkt_violation(H, y, w, l1_penalty, *, unpenalized=()):
 
 
 def subgradient_descent(
-    H, y, l1_penalty, *, step_size, n_iterations, tolerance=1e-8, w0=None, unpenalized=()
+    H, y, l1_penalty, *, step_size, n_iterations, tolerance=1e-8, w0=None, unpenalized=(),
+    record_iterates=False,
 ):
     r"""Minimize :math:`\mathrm{RSS}(w) + \lambda\lVert w\rVert_1` by subgradient descent.
 
@@ -150,6 +151,9 @@ def subgradient_descent(
     w0 : array_like of shape (n_features,), optional
         Starting weights; zeros by default.
     unpenalized : tuple of int, default ()
+    record_iterates : bool, default False
+        Keep every iterate (not only the best) in the result's ``iterates``, to watch them
+        hover around 0.
 
     Returns
     -------
@@ -173,6 +177,7 @@ def subgradient_descent(
         return residual @ residual + np.sum(lam * np.abs(w))
 
     objectives = [objective(w)]
+    iterates = [w.copy()] if record_iterates else None
     steps = []
     best_w, best_objective = w, objectives[0]
     converged = False
@@ -191,6 +196,8 @@ def subgradient_descent(
             break
         steps.append(float(np.max(np.abs(w_new - w))))
         w = w_new
+        if record_iterates:
+            iterates.append(w.copy())
         objectives.append(objective(w))
         if objectives[-1] < best_objective:
             best_w, best_objective = w, objectives[-1]
@@ -213,4 +220,5 @@ def subgradient_descent(
         max_step_history=np.array(steps),
         solver="subgradient_descent",
         objective=float(best_objective),
+        iterates=None if iterates is None else np.array(iterates),
     )

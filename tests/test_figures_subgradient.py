@@ -24,10 +24,10 @@ def test_supporting_lines_draws_abs_and_one_line_per_slope():
     assert np.any(lines["$g = 1.3$ (not a subgradient)"].get_ydata() > np.abs(v))
 
 
-def test_best_iterates_plots_each_weight_on_a_log_axis():
+def test_iterates_plots_each_weight_on_a_log_axis():
     budgets = np.array([1, 10, 100])
     weights = np.array([[1.0, -2.0], [0.1, 0.2], [-0.01, 0.005]])
-    ax = figures.plot_best_iterates(budgets, weights, ["a", "b"])
+    ax = figures.plot_iterates(budgets, weights, ["a", "b"])
     assert ax.get_xscale() == "log"
     lines = {line.get_label(): line for line in ax.get_lines()}
     np.testing.assert_array_equal(lines["b"].get_ydata(), weights[:, 1])

@@ -151,3 +151,24 @@ def test_subgradient_descent_objective_is_that_of_its_weights(problem, unit):
     with pytest.warns(ConvergenceWarning):
         sg = subgradient_descent(H, y, lam, step_size=step, n_iterations=2_000)
     assert sg.objective == pytest.approx(lasso_objective(H, y, sg.weights, lam), rel=1e-12)
+
+
+def test_subgradient_descent_records_every_iterate_when_asked(problem):
+    H, y = problem(30, 5, seed=3)
+    step = 0.1 / (2 * np.linalg.eigvalsh(H.T @ H)[-1])
+    lam = 0.5 * 2 * np.max(np.abs(H.T @ y))
+    with pytest.warns(ConvergenceWarning):
+        sg = subgradient_descent(H, y, lam, step_size=step, n_iterations=50, record_iterates=True)
+    assert sg.iterates.shape == (51, 5)
+    np.testing.assert_array_equal(sg.iterates[0], np.zeros(5))
+    # Each row is one step of w ← w − η/√t · g from the previous row, g = ∇RSS + λ sign(w).
+    for t in (1, 2, 50):
+        w = sg.iterates[t - 1]
+        g = -2 * H.T @ (y - H @ w) + lam * np.sign(w)
+        np.testing.assert_allclose(sg.iterates[t], w - step / np.sqrt(t) * g, rtol=1e-12, atol=1e-14)
+    # The objective history is that of the recorded iterates, and the result is the best of them.
+    objectives = [lasso_objective(H, y, w, lam) for w in sg.iterates]
+    np.testing.assert_allclose(sg.objective_history, objectives, rtol=1e-12)
+    np.testing.assert_array_equal(sg.weights, sg.iterates[int(np.argmin(objectives))])
+    with pytest.warns(ConvergenceWarning):
+        assert subgradient_descent(H, y, lam, step_size=step, n_iterations=5).iterates is None

@@ -11,7 +11,7 @@ from ._style import COLORS, LINESTYLES, MARKERS, new_axes
 
 __all__ = [
     "plot_supporting_lines",
-    "plot_best_iterates",
+    "plot_iterates",
     "plot_objective_gap",
     "plot_weight_comparison",
     "subgradient_sweep",
@@ -54,26 +54,26 @@ def plot_supporting_lines(v, abs_v, slopes, *, cutting_slopes=(), ax=None):
     return ax
 
 
-def plot_best_iterates(n_iterations, weights, labels, *, ax=None):
-    """Weights returned by subgradient descent after T iterations, against T (log axis).
+def plot_iterates(iterations, weights, labels, *, ax=None):
+    """Weights along the iterations of subgradient descent, against the iteration t (log axis).
 
     Parameters
     ----------
-    n_iterations : ndarray of shape (K,)
-        The budgets T.
+    iterations : ndarray of shape (K,)
+        The iteration numbers t (>= 1).
     weights : ndarray of shape (K, m)
-        Column i: weight i of the result after ``n_iterations[k]`` iterations.
+        Column i: weight i at each of those iterations.
     labels : sequence of str, length m
     """
     ax = new_axes(ax)
     weights = np.asarray(weights)
     for i, label in enumerate(labels):
-        ax.plot(n_iterations, weights[:, i], color=COLORS[i % 7], linestyle=LINESTYLES[i % 7],
-                marker=MARKERS[i % 7], markersize=3.5, label=label)
+        ax.plot(iterations, weights[:, i], color=COLORS[i % 7], linestyle=LINESTYLES[i % 7],
+                marker=MARKERS[i % 7], markersize=3.5, markevery=0.1, linewidth=1.0, label=label)
     ax.axhline(0.0, color=COLORS[7], linewidth=1.0, label="lasso solution: exactly 0")
     ax.set_xscale("log")
-    ax.set_xlabel(r"iterations $T$")
-    ax.set_ylabel(r"weight $w_j$ after $T$ iterations")
+    ax.set_xlabel(r"iteration $t$")
+    ax.set_ylabel(r"weight $w_j$ at iteration $t$")
     ax.legend(fontsize="small", ncols=2)
     return ax
 
