@@ -189,6 +189,18 @@ def lasso_coordinate_descent(
     return _solve(np.asfortranarray(H), y, l1_penalty, tolerance, max_sweeps, w0, penalized)
 
 
+def _zero_result(w_zero, residual_zero):
+    """The answer for λ ≥ λ_max: every penalized weight exactly 0, the unpenalized ones fitted."""
+    return SolverResult(
+        weights=w_zero.copy(),
+        converged=True,
+        n_iterations=0,
+        objective_history=np.array([residual_zero @ residual_zero]),
+        max_step_history=np.zeros(0),
+        solver="lasso_coordinate_descent",
+    )
+
+
 def _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, zero_fit=None, z=None, warn=True):
     """The solver behind the validation: H Fortran-ordered, arguments already checked.
 
@@ -196,22 +208,11 @@ def _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, zero_fit=None
     solver, which computes them once for all penalties.
     """
     if zero_fit is None:
-        if penalized.all():  # nothing to fit: the same numbers without a pass over H
-            w_zero, residual_zero = np.zeros(H.shape[1]), y.copy()
-        else:
-            w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
+        w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
         zero_fit = (w_zero, residual_zero, _lambda_max(H, penalized, residual_zero))
     w_zero, residual_zero, lam_max = zero_fit
     if l1_penalty >= lam_max:
-        objective = residual_zero @ residual_zero
-        return SolverResult(
-            weights=w_zero.copy(),
-            converged=True,
-            n_iterations=0,
-            objective_history=np.array([objective]),
-            max_step_history=np.zeros(0),
-            solver="lasso_coordinate_descent",
-        )
+        return _zero_result(w_zero, residual_zero)
 
     if z is None:
         z = np.einsum("ij,ij->j", H, H)

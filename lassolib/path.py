@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from ._result import ConvergenceWarning
+from ._result import ConvergenceWarning, SolverResult
 from ._validation import (
     check_data,
     check_penalty,
@@ -24,8 +24,7 @@ from ._validation import (
     check_positive_int,
     check_unpenalized,
 )
-from ._result import SolverResult
-from .coordinate_descent import gram_coordinate_descent_sweeps
+from .coordinate_descent import _zero_result, gram_coordinate_descent_sweeps
 from .soft_threshold import _lambda_max, _unpenalized_fit
 
 __all__ = ["penalty_grid", "lasso_path", "cross_validate"]
@@ -261,7 +260,6 @@ def _active_set_path(
     converged_flags = np.zeros(l1_penalties.size, dtype=bool)
     results = []
     w = w_zero.copy()
-    zero_objective = float(residual_zero @ residual_zero)
     for k, lam in enumerate(l1_penalties):
         lam = float(lam)
         if lam >= lam_max:
@@ -269,16 +267,7 @@ def _active_set_path(
             weights[k] = w
             converged_flags[k] = True
             if keep_history:
-                results.append(
-                    SolverResult(
-                        weights=w.copy(),
-                        converged=True,
-                        n_iterations=0,
-                        objective_history=np.array([zero_objective]),
-                        max_step_history=np.zeros(0),
-                        solver="lasso_coordinate_descent",
-                    )
-                )
+                results.append(_zero_result(w_zero, residual_zero))
             continue
         if gram is None:
             gram = _Gram(H, y)

@@ -76,9 +76,10 @@ def unpenalized_fit(H, y, *, unpenalized=()):
 
 def _unpenalized_fit(H, y, penalized):
     w = np.zeros(H.shape[1])
-    if not np.all(penalized):
-        w_u, *_ = np.linalg.lstsq(H[:, ~penalized], y, rcond=None)
-        w[~penalized] = w_u
+    if np.all(penalized):  # nothing to fit: r_0 = y, without a pass over H
+        return w, y.copy()
+    w_u, *_ = np.linalg.lstsq(H[:, ~penalized], y, rcond=None)
+    w[~penalized] = w_u
     return w, y - H @ w
 
 

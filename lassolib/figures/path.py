@@ -11,7 +11,7 @@ from ..path import cross_validate, lasso_path
 from ..soft_threshold import lambda_max as _lambda_max
 from ..widgets import frame_sweep, sweep_grid
 from ..soft_threshold import regime
-from ._style import COLORS, LINESTYLES, MARKERS, new_axes
+from ._style import COLORS, LINESTYLES, MARKERS, new_axes, style_for
 
 __all__ = [
     "feature_style",
@@ -101,8 +101,7 @@ def plot_sweep_counts(ratios, warm, cold, *, ax=None):
     ratios = np.asarray(ratios, dtype=float)
     for k, (counts, label) in enumerate(((cold, "cold start (from w = 0)"),
                                          (warm, "warm start (previous λ)"))):
-        style = {"color": COLORS[k], "linestyle": LINESTYLES[k], "marker": MARKERS[k]}
-        ax.plot(ratios, counts, label=label, markersize=4, **style)
+        ax.plot(ratios, counts, label=label, markersize=4, **style_for(k))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(r"$\lambda/\lambda_{\max}$")
