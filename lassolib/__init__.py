@@ -15,6 +15,7 @@ module                    chapter
 ``unnormalized``          5. The unnormalized case
 ``path``                  6. The path and choosing λ
 ``geometry``              7. The geometry of sparsity
+``certificates``          4, 8. Duality gap and KKT: how good is any w
 ========================  ==========================================
 """
 
@@ -24,7 +25,8 @@ from .coordinate_descent import (
     gram_coordinate_descent_sweeps,
     lasso_coordinate_descent,
 )
-from .datasets import Dataset, load_diabetes, make_sparse_regression
+from .certificates import Certificate, certificate, duality_gap
+from .datasets import Dataset, Problem, diabetes_problem, load_diabetes, make_sparse_regression
 from .geometry import (
     ZeroFrequency,
     budget_regime,
@@ -65,8 +67,13 @@ from .unnormalized import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Certificate",
     "ConvergenceWarning",
     "Dataset",
+    "Problem",
+    "certificate",
+    "diabetes_problem",
+    "duality_gap",
     "ZeroFrequency",
     "budget_regime",
     "exact_zero_frequency",

@@ -15,7 +15,7 @@ import numpy as np
 
 from ._validation import check_positive_int
 
-__all__ = ["Dataset", "load_diabetes", "make_sparse_regression"]
+__all__ = ["Dataset", "Problem", "diabetes_problem", "load_diabetes", "make_sparse_regression"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,68 @@ def load_diabetes():
         f"{name}: {meaning}" for name, meaning in DIABETES_FEATURES
     )
     return Dataset(H=table[:, :-1], y=table[:, -1], feature_names=names, description=description)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A lasso problem ready to solve: ``H`` with the intercept in column 0, ``y``, and how H was made.
+
+    Attributes
+    ----------
+    H : ndarray of shape (n_samples, 1 + n_features)
+        Column 0 is the constant feature h_0(x) = 1 (normalized like the others); every column
+        has unit norm. Solve with ``unpenalized=(0,)``.
+    y : ndarray of shape (n_samples,)
+    names : tuple of str
+        ``("intercept", *feature_names)``, one per column of H.
+    means : ndarray of shape (n_features,)
+        What was subtracted from each raw feature before scaling (zeros when not centered).
+    norms : ndarray of shape (1 + n_features,)
+        Z_j of each column after centering: raw feature j is ``(H_raw[:, j] - means[j]) / norms[j + 1]``.
+    centered : bool
+    """
+
+    H: np.ndarray
+    y: np.ndarray
+    names: tuple
+    means: np.ndarray
+    norms: np.ndarray
+    centered: bool
+
+
+def diabetes_problem(*, centered=True):
+    r"""The book's lasso problem on the diabetes data: an intercept and ten unit-norm features.
+
+    The book's convention (``centered=True``, every chapter unless it says otherwise): each raw
+    feature is centered on its mean, then every column, the constant one included, is scaled to
+    unit norm (chapter 2). Centering makes every feature orthogonal to the constant column, so
+    the unpenalized intercept fits the mean of y and the lasso acts on the features alone; this
+    is the problem scikit-learn solves with ``fit_intercept=True`` on the scaled columns.
+
+    ``centered=False`` is the post's (and the UW course's) normalization: the raw columns scaled
+    to unit norm without centering. It is a different problem (a weighted lasso of the centered
+    one; its columns are all nearly parallel to the constant column), shown in chapter 2.
+
+    Returns
+    -------
+    Problem
+    """
+    if not isinstance(centered, (bool, np.bool_)):
+        raise ValueError(f"centered must be True or False, got {centered!r}")
+    from .normalization import normalize_features
+
+    data = load_diabetes()
+    means = data.H.mean(axis=0) if centered else np.zeros(data.H.shape[1])
+    raw = np.column_stack([np.ones(data.H.shape[0]), data.H - means])
+    H, norms = normalize_features(raw)
+    return Problem(
+        H=H,
+        y=data.y.copy(),
+        names=("intercept", *data.feature_names),
+        means=means,
+        norms=norms,
+        centered=bool(centered),
+    )
 
 
 def make_sparse_regression(

@@ -1,0 +1,127 @@
+"""lassolib.certificates: the duality gap and KKT report, against scikit-learn and closed forms."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import lassolib
+from lassolib import certificate, duality_gap
+
+
+def _problem(seed=0, n=40, d=12):
+    rng = np.random.default_rng(seed)
+    H = rng.standard_normal((n, d))
+    y = H[:, :3] @ np.array([2.0, -1.5, 1.0]) + 0.3 * rng.standard_normal(n)
+    return H, y
+
+
+def test_gap_matches_scikit_learn_dual_gap_on_an_unfinished_fit():
+    """scikit-learn computes the same scaled-residual gap in its own scale ((1/2n)·RSS + α‖w‖₁)."""
+    sklearn = pytest.importorskip("sklearn.linear_model")
+    from sklearn.exceptions import ConvergenceWarning
+
+    H, y = _problem()
+    n = H.shape[0]
+    lam = 0.2 * lassolib.lambda_max(H, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = sklearn.Lasso(alpha=lam / (2 * n), fit_intercept=False, tol=0.0, max_iter=2).fit(H, y)
+    ours = duality_gap(H, y, model.coef_, lam)
+    assert ours > 0
+    assert ours == pytest.approx(2 * n * model.dual_gap_, rel=1e-8)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_gap_bounds_the_objective_excess(seed):
+    H, y = _problem(seed)
+    lam = 0.1 * lassolib.lambda_max(H, y)
+    best = lassolib.lasso_coordinate_descent(H, y, lam, tolerance=1e-13).weights
+    p_best = lassolib.lasso_objective(H, y, best, lam)
+    rng = np.random.default_rng(seed)
+    for scale in (1e-3, 1e-1, 1.0):
+        w = best + scale * rng.standard_normal(best.size)
+        cert = certificate(H, y, w, lam)
+        assert cert.primal == pytest.approx(lassolib.lasso_objective(H, y, w, lam), rel=1e-12)
+        assert cert.dual <= p_best * (1 + 1e-12)
+        assert cert.gap >= (cert.primal - p_best) * (1 - 1e-9)
+        assert cert.gap == pytest.approx(cert.primal - cert.dual, rel=1e-7, abs=1e-9 * cert.primal)
+    assert certificate(H, y, best, lam).relative_gap < 1e-10
+
+
+def test_dual_point_is_feasible_with_an_unpenalized_intercept():
+    H, y = _problem(3)
+    H = np.column_stack([np.ones(H.shape[0]), H])
+    y = y + 50.0  # a large mean: the unpenalized column must absorb it
+    lam = 0.3 * lassolib.lambda_max(H, y, unpenalized=(0,))
+    w = np.zeros(H.shape[1])  # the intercept is not fitted: θ must still be orthogonal to it
+    cert = certificate(H, y, w, lam, unpenalized=(0,))
+    theta = cert.dual_point
+    assert abs(H[:, 0] @ theta) < 1e-9 * np.linalg.norm(y)
+    assert np.max(np.abs(H[:, 1:].T @ theta)) <= lam / 2 * (1 + 1e-12)
+    p_best = lassolib.lasso_objective(
+        H, y, lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0,), tolerance=1e-13).weights,
+        lam, unpenalized=(0,),
+    )
+    assert cert.dual <= p_best * (1 + 1e-12)
+    assert cert.gap >= cert.primal - p_best - 1e-9 * p_best
+
+
+def test_zero_weights_above_lambda_max_have_zero_gap():
+    H, y = _problem(4)
+    H = np.column_stack([np.ones(H.shape[0]), H])
+    lam_max = lassolib.lambda_max(H, y, unpenalized=(0,))
+    w, _ = lassolib.unpenalized_fit(H, y, unpenalized=(0,))
+    cert = certificate(H, y, w, lam_max, unpenalized=(0,))
+    assert cert.relative_gap < 1e-14
+    assert cert.max_kkt_violation < 1e-9 * lam_max
+
+
+def test_lambda_zero_gap_is_the_least_squares_excess():
+    H, y = _problem(5)
+    w_ls, *_ = np.linalg.lstsq(H, y, rcond=None)
+    w = w_ls + 0.01
+    cert = certificate(H, y, w, 0.0)
+    excess = lassolib.rss(H, y, w) - lassolib.rss(H, y, w_ls)
+    assert cert.gap == pytest.approx(excess, rel=1e-8)
+
+
+@pytest.mark.parametrize("k", [-12, -6, 0, 6, 12])
+def test_relative_gap_is_scale_free(k):
+    H, y = _problem(6)
+    lam = 0.1 * lassolib.lambda_max(H, y)
+    w = lassolib.lasso_coordinate_descent(H, y, lam).weights
+    w = w + 0.01 * np.sin(np.arange(w.size))  # an unfinished answer: gap well above rounding
+    base = certificate(H, y, w, lam).relative_gap
+    c = 10.0**k
+    scaled = certificate(H, c * y, c * w, c * c * lam).relative_gap  # y and w in new units
+    assert scaled == pytest.approx(base, rel=1e-9)
+    # a column in new units: the weight follows, the penalty on it changes, but the problem
+    # with that column unpenalized does not
+    H2 = H.copy()
+    H2[:, 0] *= c
+    w2 = w.copy()
+    w2[0] /= c
+    assert certificate(H2, y, w2, lam, unpenalized=(0,)).relative_gap == pytest.approx(
+        certificate(H, y, w, lam, unpenalized=(0,)).relative_gap, rel=1e-7
+    )
+
+
+def test_kkt_violation_matches_the_subgradient_module():
+    H, y = _problem(7)
+    w = np.linspace(-1, 1, H.shape[1])
+    cert = certificate(H, y, w, 3.0)
+    np.testing.assert_array_equal(cert.kkt_violation, lassolib.kkt_violation(H, y, w, 3.0))
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((np.ones((3, 2)), np.ones(3), np.ones(3), 1.0), "w has length 3"),
+        ((np.ones((3, 2)), np.ones(3), np.ones(2), -1.0), "l1_penalty must be >= 0"),
+        ((np.ones((3, 2)), np.array([1.0, np.nan, 0.0]), np.ones(2), 1.0), "y contains NaN"),
+    ],
+)
+def test_bad_input(args, match):
+    with pytest.raises(ValueError, match=match):
+        certificate(*args)
