@@ -94,7 +94,7 @@ def test_relative_gap_is_scale_free(k):
     w = w + 0.01 * np.sin(np.arange(w.size))  # an unfinished answer: gap well above rounding
     base = certificate(H, y, w, lam).relative_gap
     c = 10.0**k
-    scaled = certificate(H, c * y, c * w, c * c * lam).relative_gap  # y and w in new units
+    scaled = certificate(H, c * y, c * w, c * lam).relative_gap  # y, w and λ in new units
     assert scaled == pytest.approx(base, rel=1e-9)
     # a column in new units: the weight follows, the penalty on it changes, but the problem
     # with that column unpenalized does not
