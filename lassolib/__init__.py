@@ -25,6 +25,7 @@ from .coordinate_descent import (
     gram_coordinate_descent_sweeps,
     lasso_coordinate_descent,
 )
+from ._source import show_source
 from .certificates import Certificate, certificate, duality_gap
 from .datasets import Dataset, Problem, diabetes_problem, load_diabetes, make_sparse_regression
 from .geometry import (
@@ -84,6 +85,7 @@ __all__ = [
     "least_squares",
     "random_problem",
     "rss_grid",
+    "show_source",
     "SolverResult",
     "abs_subdifferential",
     "apply_normalization",
