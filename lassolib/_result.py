@@ -18,7 +18,8 @@ class SolverResult:
     weights : ndarray of shape (n_features,)
         The last iterate (for subgradient descent: the best iterate seen, see its docstring).
     converged : bool
-        True if the stopping rule was met within the budget.
+        True if the stopping rule was met within the budget (for the lasso solvers: the
+        relative duality gap is certified below the tolerance).
     n_iterations : int
         Iterations (gradient methods) or whole sweeps over the coordinates (coordinate descent).
     objective_history : ndarray of shape (n_iterations + 1,)
@@ -32,6 +33,14 @@ class SolverResult:
     iterates : ndarray of shape (n_iterations + 1, n_features) or None
         Every iterate from the start, when the solver was asked to record them
         (``subgradient_descent(..., record_iterates=True)``); None otherwise.
+    gap : float or None
+        The lasso solvers' duality gap at ``weights`` (:func:`lassolib.certificate`'s formula):
+        an upper bound on ``objective`` minus the minimum. None for solvers that do not certify.
+    relative_gap : float or None
+        ``gap / objective`` (0.0 when both are 0): scale-free; a lasso solver reports
+        ``converged=True`` only when it is at most its ``tolerance`` (or when the gap is
+        below the rounding error of its own computation, see
+        :func:`lassolib.lasso_coordinate_descent`).
     """
 
     weights: np.ndarray
@@ -42,6 +51,8 @@ class SolverResult:
     solver: str = ""
     objective: float = None
     iterates: np.ndarray = field(default=None, repr=False)
+    gap: float = None
+    relative_gap: float = None
 
     def __post_init__(self):
         if self.objective is None:

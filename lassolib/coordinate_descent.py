@@ -12,17 +12,28 @@ replacing w_j in place by the minimizer of the objective along coordinate j,
     \qquad z_j = \sum_i h_j(x_i)^2 ,
 
 (chapter 5; with normalized columns z_j = 1 and this is chapter 4's soft threshold
-:math:`\hat w_j = S(\rho_j, \lambda)`), and stop when the largest :math:`|\Delta w_j|` of a
-whole sweep falls below a tolerance.
+:math:`\hat w_j = S(\rho_j, \lambda)`).
 
 The residual :math:`r = y - Hw` is kept up to date, so that :math:`\rho_j = h_j^\top r + z_j w_j`
 and each coordinate costs O(n) instead of recomputing every prediction.
 
-:func:`gram_coordinate_descent_sweeps` is the same loop in covariance form (ρ_j from the Gram
-matrix :math:`H^\top H` instead of the residual, O(D) per update): the path solver
-(:func:`lasso_path`) runs it on the active coordinates.
+**Stopping.** The course's rule (stop when the largest :math:`|\Delta w_j|` of a sweep is below a
+tolerance) is in the units of the weights, so it cannot be right for every dataset: with y of order
+1e-10 it stops after one sweep far from the optimum, with y of order 1e10 never. Here each sweep
+records the largest change it made to the *fitted values*, :math:`\max_j |\Delta w_j|\,\lVert
+h_j\rVert`, and when that is small the solver computes the **duality gap** of
+:mod:`lassolib.certificates` (an upper bound on the distance of the objective from its minimum)
+and stops only when the *relative* gap, gap / objective, is at most ``tolerance``. Both numbers
+are unchanged when y or any column of H is multiplied by a constant: the answer is certified
+whatever the units.
+
+:func:`coordinate_descent_sweeps` (the book's loop) and :func:`gram_coordinate_descent_sweeps`
+(the same loop in covariance form, ρ_j from the Gram matrix :math:`H^\top H`) are checked
+wrappers around the compiled loops ``_coordinate_descent_sweeps`` and ``_gram_sweeps``:
+every shape, dtype and length is validated before compiled code runs.
 """
 
+import numbers
 import warnings
 
 import numpy as np
@@ -41,16 +52,23 @@ from .soft_threshold import _lambda_max, _unpenalized_fit
 
 __all__ = ["lasso_coordinate_descent", "coordinate_descent_sweeps", "gram_coordinate_descent_sweeps"]
 
+#: The default ``tolerance`` of every lasso solver: the largest relative duality gap
+#: (gap / objective) accepted as converged. Rounding puts the floor near 1e-15.
+DEFAULT_TOLERANCE = 1e-10
+
+_EPS = np.finfo(np.float64).eps
+
 
 @jit
-def coordinate_descent_sweeps(
+def _coordinate_descent_sweeps(
     H, w, residual, z, penalized, l1_penalty, tolerance, max_sweeps, objective_history, max_step_history
 ):
     """Run sweeps of cyclic coordinate descent in place on ``w`` and ``residual = y - H @ w``.
 
-    ``H`` should be Fortran-ordered so that each column is contiguous. Records the objective
-    after each sweep in ``objective_history[1:]`` and the largest step in ``max_step_history``.
-    Returns the number of sweeps run and whether the stopping rule was met.
+    Records the objective after each sweep in ``objective_history[1:]`` and the largest change
+    of the fitted values, max_j |Δw_j|·‖h_j‖, in ``max_step_history``. Stops after the first
+    sweep where that is below ``tolerance`` (in the units of y). Returns the number of sweeps
+    run and whether that test was met.
     """
     n_features = H.shape[1]
     half = l1_penalty / 2.0
@@ -73,7 +91,7 @@ def coordinate_descent_sweeps(
             if step != 0.0:
                 residual -= step * h_j
                 w[j] = w_j
-                max_step = max(max_step, abs(step))
+                max_step = max(max_step, abs(step) * np.sqrt(z[j]))  # change of the fitted values
         penalty = 0.0
         for j in range(n_features):
             if penalized[j]:
@@ -86,26 +104,10 @@ def coordinate_descent_sweeps(
 
 
 @jit
-def gram_coordinate_descent_sweeps(
+def _gram_sweeps(
     G, Hty, yty, w, Gw, penalized, l1_penalty, tolerance, max_sweeps, objective_history, max_step_history
 ):
-    r"""The same cyclic sweeps in covariance (Gram) form, in place on ``w`` and ``Gw = G @ w``.
-
-    With the Gram matrix :math:`G = H^\top H` and :math:`H^\top y` computed once, the residual is
-    never formed: :math:`h_j^\top r = (H^\top y)_j - (Gw)_j`, so
-
-    .. math:: \rho_j = (H^\top y)_j - (Gw)_j + G_{jj} w_j , \qquad z_j = G_{jj} ,
-
-    costs O(1), and a step :math:`\Delta w_j` updates :math:`Gw` by :math:`\Delta w_j\, G_{:j}`
-    in O(D) instead of updating the residual in O(n). The update rule, the cyclic order and the
-    stopping rule (largest :math:`|\Delta w_j|` of a sweep below ``tolerance``) are those of
-    :func:`coordinate_descent_sweeps`, and so are the iterates, up to rounding. The objective
-    uses :math:`\mathrm{RSS}(w) = y^\top y - 2 w^\top H^\top y + w^\top G w`.
-
-    ``G`` may be the Gram matrix of any subset of the columns (with the matching entries of
-    ``Hty``, ``w``, ``Gw``, ``penalized``): :func:`lasso_path` runs it on the active set.
-    Returns the number of sweeps run and whether the stopping rule was met.
-    """
+    """The cyclic sweeps in covariance form, in place on ``w`` and ``Gw = G @ w`` (see the wrapper)."""
     n_features = G.shape[0]
     half = l1_penalty / 2.0
     for sweep in range(max_sweeps):
@@ -113,7 +115,7 @@ def gram_coordinate_descent_sweeps(
         for j in range(n_features):
             z_j = G[j, j]
             if z_j == 0.0:
-                continue  # a column of zeros does not change the RSS: its weight stays 0
+                continue
             rho_j = Hty[j] - Gw[j] + z_j * w[j]
             if not penalized[j]:
                 w_j = rho_j / z_j
@@ -128,7 +130,7 @@ def gram_coordinate_descent_sweeps(
                 for k in range(n_features):  # Gw += step * G[:, j]  (G is symmetric)
                     Gw[k] += step * G[j, k]
                 w[j] = w_j
-                max_step = max(max_step, abs(step))
+                max_step = max(max_step, abs(step) * np.sqrt(z_j))
         penalty = 0.0
         for j in range(n_features):
             if penalized[j]:
@@ -141,19 +143,374 @@ def gram_coordinate_descent_sweeps(
     return max_sweeps, False
 
 
+@jit
+def _subset_sweeps(
+    H, w, residual, z, subset, penalized, l1_penalty, tolerance, max_sweeps, objective_history,
+    max_step_history,
+):
+    """The book's sweeps restricted to the columns listed in ``subset`` (residual form, no copy of H)."""
+    half = l1_penalty / 2.0
+    for sweep in range(max_sweeps):
+        max_step = 0.0
+        for j in subset:
+            if z[j] == 0.0:
+                continue
+            h_j = H[:, j]
+            rho_j = np.dot(h_j, residual) + z[j] * w[j]
+            if not penalized[j]:
+                w_j = rho_j / z[j]
+            elif rho_j < -half:
+                w_j = (rho_j + half) / z[j]
+            elif rho_j > half:
+                w_j = (rho_j - half) / z[j]
+            else:
+                w_j = 0.0
+            step = w_j - w[j]
+            if step != 0.0:
+                residual -= step * h_j
+                w[j] = w_j
+                max_step = max(max_step, abs(step) * np.sqrt(z[j]))
+        penalty = 0.0
+        for j in range(w.shape[0]):
+            if penalized[j]:
+                penalty += abs(w[j])
+        objective_history[sweep + 1] = np.dot(residual, residual) + l1_penalty * penalty
+        max_step_history[sweep] = max_step
+        if max_step < tolerance:
+            return sweep + 1, True
+    return max_sweeps, False
+
+
+# ------------------------------------------------------------------------------------------------
+# Checked wrappers: nothing reaches compiled code unless every shape, dtype and length is right.
+# ------------------------------------------------------------------------------------------------
+
+def _check_buffer(value, name, length, *, dtype=np.float64, writable=False, at_least=False):
+    """An existing 1-D array of ``dtype`` (not converted: the loops work on it in place)."""
+    if not isinstance(value, np.ndarray) or value.dtype != dtype or value.ndim != 1:
+        kind = "bool" if dtype == np.bool_ else "float64"
+        got = f"{type(value).__name__}" if not isinstance(value, np.ndarray) else (
+            f"{value.ndim}-D {value.dtype} array"
+        )
+        raise ValueError(f"{name} must be a 1-D {kind} NumPy array, got {got}")
+    if (value.shape[0] < length) if at_least else (value.shape[0] != length):
+        need = f"at least {length}" if at_least else f"{length}"
+        raise ValueError(f"{name} has length {value.shape[0]} but must have length {need}")
+    if writable and not value.flags.writeable:
+        raise ValueError(f"{name} is read-only; the sweeps write into it in place")
+    if dtype == np.float64 and not np.all(np.isfinite(value[:length])) and not writable:
+        raise ValueError(f"{name} contains NaN or inf")
+    return value
+
+
+def _check_sweep_scalars(l1_penalty, tolerance, max_sweeps):
+    l1_penalty = check_penalty(l1_penalty, "l1_penalty")
+    if isinstance(tolerance, (bool, np.bool_)) or not isinstance(tolerance, numbers.Real):
+        raise ValueError(f"tolerance must be a real number >= 0, got {tolerance!r}")
+    tolerance = float(tolerance)
+    if not (np.isfinite(tolerance) and tolerance >= 0.0):
+        raise ValueError(f"tolerance must be finite and >= 0, got {tolerance}")
+    max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
+    return l1_penalty, tolerance, max_sweeps
+
+
+def _check_histories(objective_history, max_step_history, max_sweeps):
+    _check_buffer(objective_history, "objective_history", max_sweeps + 1, writable=True, at_least=True)
+    _check_buffer(max_step_history, "max_step_history", max_sweeps, writable=True, at_least=True)
+
+
+def _check_state(value, name, length):
+    _check_buffer(value, name, length, writable=True)
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"{name} contains NaN or inf")
+
+
+def coordinate_descent_sweeps(
+    H, w, residual, z, penalized, l1_penalty, tolerance, max_sweeps, objective_history, max_step_history
+):
+    r"""Run ``max_sweeps`` (at most) sweeps of the book's cyclic loop, in place on ``w`` and ``residual``.
+
+    The loop itself is ``_coordinate_descent_sweeps`` (compiled; see the module docstring for its
+    update); this wrapper checks every argument first, so that a wrong buffer is a ValueError
+    and never reaches compiled code.
+
+    Parameters
+    ----------
+    H : ndarray of float64, shape (n_samples, n_features)
+        Features (Fortran order makes each column contiguous, which is faster).
+    w : ndarray of float64, shape (n_features,)
+        The weights, updated in place.
+    residual : ndarray of float64, shape (n_samples,)
+        ``y - H @ w``, updated in place.
+    z : ndarray of float64, shape (n_features,)
+        :math:`z_j = \sum_i h_j(x_i)^2`, all >= 0.
+    penalized : ndarray of bool, shape (n_features,)
+    l1_penalty : float >= 0
+    tolerance : float >= 0
+        Stop after the first sweep whose largest change of the fitted values,
+        :math:`\max_j |\Delta w_j|\,\sqrt{z_j}`, is below this (in the units of y).
+    max_sweeps : int >= 1
+    objective_history : ndarray of float64, length >= max_sweeps + 1
+        Receives the objective after sweep k in entry k (entry 0 is left to the caller).
+    max_step_history : ndarray of float64, length >= max_sweeps
+        Receives each sweep's largest change of the fitted values.
+
+    Returns
+    -------
+    (n_sweeps, met) : (int, bool)
+        The sweeps run and whether the stopping test was met.
+    """
+    if not isinstance(H, np.ndarray) or H.dtype != np.float64 or H.ndim != 2:
+        raise ValueError("H must be a 2-D float64 NumPy array (use np.asfortranarray(H, dtype=float))")
+    n_samples, n_features = H.shape
+    if n_samples == 0 or n_features == 0:
+        raise ValueError(f"H must have at least one row and one column, got shape {H.shape}")
+    if not np.all(np.isfinite(H)):
+        raise ValueError("H contains NaN or inf")
+    _check_state(w, "w", n_features)
+    _check_state(residual, "residual", n_samples)
+    _check_buffer(z, "z", n_features)
+    if np.any(z < 0):
+        raise ValueError("z must be >= 0 (z_j is the squared norm of column j)")
+    _check_buffer(penalized, "penalized", n_features, dtype=np.bool_)
+    l1_penalty, tolerance, max_sweeps = _check_sweep_scalars(l1_penalty, tolerance, max_sweeps)
+    _check_histories(objective_history, max_step_history, max_sweeps)
+    done, met = _coordinate_descent_sweeps(
+        H, w, residual, z, penalized, l1_penalty, tolerance, max_sweeps, objective_history,
+        max_step_history,
+    )
+    return int(done), bool(met)
+
+
+def gram_coordinate_descent_sweeps(
+    G, Hty, yty, w, Gw, penalized, l1_penalty, tolerance, max_sweeps, objective_history, max_step_history
+):
+    r"""The same cyclic sweeps in covariance (Gram) form, in place on ``w`` and ``Gw = G @ w``.
+
+    With the Gram matrix :math:`G = H^\top H` and :math:`H^\top y` computed once, the residual is
+    never formed: :math:`h_j^\top r = (H^\top y)_j - (Gw)_j`, so
+
+    .. math:: \rho_j = (H^\top y)_j - (Gw)_j + G_{jj} w_j , \qquad z_j = G_{jj} ,
+
+    costs O(1), and a step :math:`\Delta w_j` updates :math:`Gw` by :math:`\Delta w_j\, G_{:j}`
+    in O(D) instead of updating the residual in O(n). The update rule, the cyclic order and the
+    per-sweep test (largest :math:`|\Delta w_j|\sqrt{G_{jj}}` below ``tolerance``) are those of
+    :func:`coordinate_descent_sweeps`, and so are the iterates, up to rounding. The objective
+    uses :math:`\mathrm{RSS}(w) = y^\top y - 2 w^\top H^\top y + w^\top G w`.
+
+    ``G`` (k×k, symmetric) may be the Gram matrix of any subset of the columns (with the
+    matching entries of ``Hty``, ``w``, ``Gw``, ``penalized``). Every argument is checked before
+    the compiled loop ``_gram_sweeps`` runs. Returns ``(n_sweeps, met)``.
+    """
+    if not isinstance(G, np.ndarray) or G.dtype != np.float64 or G.ndim != 2 or G.shape[0] != G.shape[1]:
+        raise ValueError("G must be a square 2-D float64 NumPy array (the Gram matrix H.T @ H)")
+    k = G.shape[0]
+    if k == 0:
+        raise ValueError("G must have at least one row and column")
+    if not np.all(np.isfinite(G)):
+        raise ValueError("G contains NaN or inf")
+    if np.any(np.diag(G) < 0):
+        raise ValueError("G's diagonal must be >= 0 (it holds squared column norms)")
+    _check_buffer(Hty, "Hty", k)
+    if isinstance(yty, (bool, np.bool_)) or not isinstance(yty, numbers.Real) or not np.isfinite(yty):
+        raise ValueError(f"yty must be a finite real number (y @ y), got {yty!r}")
+    _check_state(w, "w", k)
+    _check_state(Gw, "Gw", k)
+    _check_buffer(penalized, "penalized", k, dtype=np.bool_)
+    l1_penalty, tolerance, max_sweeps = _check_sweep_scalars(l1_penalty, tolerance, max_sweeps)
+    _check_histories(objective_history, max_step_history, max_sweeps)
+    done, met = _gram_sweeps(
+        G, Hty, float(yty), w, Gw, penalized, l1_penalty, tolerance, max_sweeps, objective_history,
+        max_step_history,
+    )
+    return int(done), bool(met)
+
+
+# ------------------------------------------------------------------------------------------------
+# Scale, certificate
+# ------------------------------------------------------------------------------------------------
+
+_RANGE = 2.0**100  # data whose largest entry lies in [2^-100, 2^100] is used as it is
+
+
+def _exponent(largest):
+    """A power of two that brings ``largest`` near 1, or 0 when it is safely in range."""
+    if largest == 0.0 or 1.0 / _RANGE <= largest <= _RANGE:
+        return 0
+    return -int(np.frexp(largest)[1])
+
+
+class _Scaled:
+    r"""The problem with H and y multiplied by powers of two, :math:`2^a H` and :math:`2^b y`.
+
+    Powers of two are exact in floating point, so on data of ordinary magnitude (a = b = 0)
+    nothing changes; on data whose squared norms would overflow or underflow float64
+    (|H| ≳ 1e154 or ≲ 1e-154) the solvers run on the rescaled problem, whose solution is
+    :math:`2^{b-a}\,w` at the penalty :math:`2^{a+b}\lambda`, with objective :math:`2^{2b} P`.
+    Column norms are computed on the rescaled H. Refuses (ValueError) what float64 cannot hold.
+    """
+
+    def __init__(self, H, y, penalized, *, owned):
+        largest_y = float(np.max(np.abs(y)))
+        if largest_y > 2.0**500 or 0.0 < largest_y < 2.0**-500:
+            raise ValueError(
+                f"y has entries of magnitude {largest_y:.3g}: its squared norm (the objective) is "
+                "outside the range of float64; rescale y (e.g. y / np.max(np.abs(y)))"
+            )
+        self.a = _exponent(float(np.max(np.abs(H))))
+        self.b = _exponent(largest_y)
+        if self.a:
+            if owned:
+                np.ldexp(H, self.a, out=H)
+            else:
+                H = np.ldexp(H, self.a)
+        self.H = H
+        self.y = np.ldexp(y, self.b) if self.b else y
+        self.penalized = penalized
+        self.z = np.einsum("ij,ij->j", H, H)
+        nonzero = np.any(H != 0.0, axis=0)
+        bad = np.flatnonzero(nonzero & ~((self.z >= np.finfo(np.float64).tiny) & np.isfinite(self.z)))
+        if bad.size:
+            raise ValueError(
+                f"H's columns differ in magnitude by more than float64 can square (column {bad[0]}'s "
+                "squared norm underflows or overflows after scaling H to its largest entry); "
+                "rescale the columns, e.g. with lassolib.normalize_features"
+            )
+        self.norms = np.sqrt(self.z)
+
+    def penalty(self, l1_penalty):
+        return float(np.ldexp(l1_penalty, self.a + self.b))
+
+    def to_scaled_weights(self, w):
+        return np.ldexp(w, self.b - self.a) if (self.a or self.b) else w.copy()
+
+    def weights(self, w):
+        if not (self.a or self.b):
+            return w
+        out = np.ldexp(w, self.a - self.b)
+        if not np.all(np.isfinite(out)):
+            raise ValueError(
+                "the weights overflow float64 (H is tiny compared to y); rescale H or y"
+            )
+        return out
+
+    def objective(self, value):
+        return np.ldexp(value, -2 * self.b) if self.b else value
+
+    def fitted_change(self, value):
+        return np.ldexp(value, -self.b) if self.b else value
+
+
+def _gap(H, y, w, l1_penalty, penalized, residual, norms):
+    r"""The duality gap of :mod:`lassolib.certificates`, without copying H.
+
+    The same dual point (the residual projected off the unpenalized columns, scaled into
+    :math:`|h_j^\top\theta| \le \lambda/2`; at λ = 0 projected off every column) and the same
+    sum of non-negative terms as ``certificates._gap``; tests check that both agree.
+
+    Returns ``(primal, gap, floor, correlation)``: ``floor`` bounds the rounding error of the
+    computed gap (a few ε · (‖y‖ + Σ|w_j|‖h_j‖) · (Σ|w_j|‖h_j‖ + ‖r‖)), and ``correlation`` is
+    :math:`H^\top\theta_0` for the projected, unscaled residual θ₀ (the KKT statistic).
+    """
+    theta = residual
+    if l1_penalty == 0.0:
+        coef, *_ = np.linalg.lstsq(H, residual, rcond=None)
+        theta = residual - H @ coef
+    elif not np.all(penalized):
+        H_u = H[:, ~penalized]
+        coef, *_ = np.linalg.lstsq(H_u, residual, rcond=None)
+        theta = residual - H_u @ coef
+    correlation = H.T @ theta
+    scaled_correlation = correlation
+    if l1_penalty > 0.0 and np.any(penalized):
+        largest = float(np.max(np.abs(correlation[penalized])))
+        if largest > l1_penalty / 2.0:
+            scale = (l1_penalty / 2.0) / largest
+            theta = theta * scale
+            scaled_correlation = correlation * scale
+    w_p = w[penalized]
+    penalty = l1_penalty * float(np.sum(np.abs(w_p)))
+    rss = float(residual @ residual)
+    primal = rss + penalty
+    difference = residual - theta
+    terms = l1_penalty * np.abs(w_p) - 2.0 * w_p * scaled_correlation[penalized]
+    gap = float(difference @ difference) + float(np.sum(np.maximum(terms, 0.0)))
+    spread = float(np.abs(w) @ norms)
+    floor = 4.0 * _EPS * (float(np.sqrt(y @ y)) + spread) * (spread + np.sqrt(rss))
+    return primal, gap, floor, correlation
+
+
+def _relative(gap, primal):
+    if gap == 0.0:
+        return 0.0
+    return gap / primal if primal > 0.0 else np.inf
+
+
+def _certified(primal, gap, floor, tolerance):
+    return gap <= tolerance * primal or gap <= floor
+
+
+def _result(problem, w, converged, n_sweeps, objective_chunks, step_chunks, primal, gap, solver):
+    """A SolverResult in the caller's units (weights, objectives, gap) from the scaled run."""
+    objective_history = problem.objective(np.concatenate(objective_chunks))
+    max_step_history = (
+        problem.fitted_change(np.concatenate(step_chunks)) if step_chunks else np.zeros(0)
+    )
+    return SolverResult(
+        weights=problem.weights(w),
+        converged=bool(converged),
+        n_iterations=int(n_sweeps),
+        objective_history=objective_history,
+        max_step_history=max_step_history,
+        solver=solver,
+        objective=float(problem.objective(primal)),
+        gap=float(problem.objective(gap)),
+        relative_gap=float(_relative(gap, primal)),
+    )
+
+
+def _zero_result(problem, w_zero, residual_zero, l1_penalty):
+    """The answer for λ ≥ λ_max: every penalized weight exactly 0, the unpenalized ones fitted."""
+    primal, gap, _, _ = _gap(
+        problem.H, problem.y, w_zero, l1_penalty, problem.penalized, residual_zero, problem.norms
+    )
+    return _result(
+        problem, w_zero.copy(), True, 0, [np.array([primal])], [], primal, gap,
+        "lasso_coordinate_descent",
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# The solver
+# ------------------------------------------------------------------------------------------------
+
 def lasso_coordinate_descent(
-    H, y, l1_penalty, *, tolerance=1e-8, max_sweeps=10_000, w0=None, unpenalized=()
+    H, y, l1_penalty, *, tolerance=DEFAULT_TOLERANCE, max_sweeps=10_000, w0=None, unpenalized=()
 ):
     r"""Minimize :math:`\mathrm{RSS}(w) + \lambda \sum_{j \notin U} |w_j|` by cyclic coordinate descent.
 
     Works for any H: with unit-norm columns each update is chapter 4's
     :math:`\hat w_j = S(\rho_j, \lambda)`, in general chapter 5's :math:`(\rho_j \mp \lambda/2)/z_j`
     with :math:`z_j = \sum_i h_j(x_i)^2`. Unpenalized columns get the least-squares update
-    :math:`\rho_j / z_j`; a column of zeros (:math:`z_j = 0`) gets weight 0.
+    :math:`\rho_j / z_j`; a column of zeros (:math:`z_j = 0`) gets weight 0. λ = 0 is least
+    squares ("linear regression").
 
     Before iterating, the all-zero candidate is checked: if :math:`\lambda \ge \lambda_{\max}`
     (see :func:`lambda_max`) it satisfies the KKT condition, and the answer is returned directly:
     every penalized weight exactly 0.0 and the unpenalized ones fitted by least squares.
+
+    **Stopping rule (scale-free, certified).** Each sweep records its largest change of the
+    fitted values, :math:`\max_j |\Delta w_j|\,\lVert h_j\rVert`. When that is small compared with
+    :math:`\sqrt{\text{tolerance}\cdot P(w)}`, or every 64–256 sweeps, the solver computes the
+    duality gap of :func:`lassolib.certificate` (gap ≥ P(w) − min P) and stops when
+
+    .. math:: \text{gap} \le \text{tolerance} \cdot P(w) ,
+
+    i.e. when the objective is certified to be within a relative ``tolerance`` of its minimum.
+    The test is the same whatever the units of y and of each column. The gap is computed from a
+    fresh residual; when it is smaller than the rounding error of its own computation (about
+    1e-16 · (‖y‖ + Σ|w_j|‖h_j‖)², e.g. at λ = 0 on data fitted exactly) the answer is accepted
+    too, and ``relative_gap`` reports what was computed.
 
     Parameters
     ----------
@@ -162,9 +519,9 @@ def lasso_coordinate_descent(
     y : array_like of shape (n_samples,)
     l1_penalty : float >= 0
         λ (the book's scale: scikit-learn's ``alpha`` is λ / (2 n_samples)).
-    tolerance : float > 0, default 1e-8
-        Stop after the first sweep whose largest :math:`|\Delta w_j|` is below this. It is in the
-        units of the weights (of y per unit of feature), so scale it to your data.
+    tolerance : float > 0, default 1e-10
+        The largest relative duality gap (gap / objective) accepted. Rounding makes about 1e-15
+        the floor; 1e-10 puts the objective within 1e-10 of its minimum (relative).
     max_sweeps : int >= 1, default 10000
         The budget of whole sweeps.
     w0 : array_like of shape (n_features,), optional
@@ -175,8 +532,10 @@ def lasso_coordinate_descent(
     Returns
     -------
     SolverResult
-        ``n_iterations`` counts sweeps; ``converged`` is False, with a
-        :class:`ConvergenceWarning`, if ``max_sweeps`` ran out first.
+        ``n_iterations`` counts sweeps; ``max_step_history`` holds each sweep's largest change of
+        the fitted values (in the units of y); ``gap`` and ``relative_gap`` certify the answer.
+        ``converged`` is False, with a :class:`ConvergenceWarning`, if ``max_sweeps`` ran out
+        before the gap was certified.
 
     See the book's chapters 4 (the algorithm) and 5 (raw features).
     """
@@ -186,72 +545,77 @@ def lasso_coordinate_descent(
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
     penalized = check_unpenalized(unpenalized, H.shape[1])
     w0 = None if w0 is None else check_weights(w0, H.shape[1], "w0")
-    return _solve(np.asfortranarray(H), y, l1_penalty, tolerance, max_sweeps, w0, penalized)
+    H = np.asfortranarray(H)  # check_data made a copy: the solver may rescale it in place
+    return _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, owned=True)
 
 
-def _zero_result(w_zero, residual_zero):
-    """The answer for λ ≥ λ_max: every penalized weight exactly 0, the unpenalized ones fitted."""
-    return SolverResult(
-        weights=w_zero.copy(),
-        converged=True,
-        n_iterations=0,
-        objective_history=np.array([residual_zero @ residual_zero]),
-        max_step_history=np.zeros(0),
-        solver="lasso_coordinate_descent",
-    )
+def _initial_step_tolerance(tolerance, primal):
+    # An objective excess ε·P corresponds to fitted values about sqrt(ε·P) from the optimum.
+    return max(0.1 * np.sqrt(tolerance * primal), 1e-300)
 
 
-def _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, zero_fit=None, z=None, warn=True):
+def _solve(
+    H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, zero_fit=None, z=None, warn=True,
+    owned=False,
+):
     """The solver behind the validation: H Fortran-ordered, arguments already checked.
 
-    ``zero_fit`` (the unpenalized fit and its λ_max) and ``z`` may be passed in by the path
-    solver, which computes them once for all penalties.
+    ``zero_fit`` (the unpenalized fit and its λ_max, in the caller's units) may be passed in by
+    callers that solve many penalties on one H; ``z`` is accepted for compatibility and
+    recomputed. With ``owned=True`` H may be rescaled in place.
     """
+    problem = _Scaled(H, y, penalized, owned=owned)
+    H, y = problem.H, problem.y
+    lam = problem.penalty(l1_penalty)
     if zero_fit is None:
         w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
-        zero_fit = (w_zero, residual_zero, _lambda_max(H, penalized, residual_zero))
-    w_zero, residual_zero, lam_max = zero_fit
-    if l1_penalty >= lam_max:
-        return _zero_result(w_zero, residual_zero)
+        lam_max = _lambda_max(H, penalized, residual_zero)
+    else:
+        w_zero = problem.to_scaled_weights(zero_fit[0])
+        residual_zero = np.ldexp(zero_fit[1], problem.b) if problem.b else zero_fit[1]
+        lam_max = problem.penalty(zero_fit[2])
+    if lam >= lam_max:
+        return _zero_result(problem, w_zero, residual_zero, lam)
 
-    if z is None:
-        z = np.einsum("ij,ij->j", H, H)
-    w = np.zeros(H.shape[1]) if w0 is None else w0.copy()
+    z = problem.z
+    w = np.zeros(H.shape[1]) if w0 is None else problem.to_scaled_weights(w0)
     w[z == 0.0] = 0.0
     residual = y - H @ w if w.any() else y.copy()
-    # The histories grow in chunks (64, 128, 256, ... sweeps, each run continuing where the last
-    # stopped: the iterates are those of one call), so that memory follows the sweeps actually run,
-    # not the budget.
-    objective_chunks = [np.array([residual @ residual + l1_penalty * np.sum(np.abs(w[penalized]))])]
+    primal = float(residual @ residual) + lam * float(np.sum(np.abs(w[penalized])))
+    objective_chunks = [np.array([primal])]
     step_chunks = []
-    n_sweeps, converged, chunk = 0, False, 64
-    while not converged and n_sweeps < max_sweeps:
+    step_tolerance = _initial_step_tolerance(tolerance, primal)
+    n_sweeps, converged, chunk, gap = 0, False, 64, np.inf
+    while n_sweeps < max_sweeps:
         budget = min(chunk, max_sweeps - n_sweeps)
         objective_history = np.empty(budget + 1)
         max_step_history = np.empty(budget)
-        done, converged = coordinate_descent_sweeps(
-            H, w, residual, z, penalized, l1_penalty, tolerance, budget,
+        done, met = _coordinate_descent_sweeps(
+            H, w, residual, z, penalized, lam, step_tolerance, budget,
             objective_history, max_step_history,
         )
         objective_chunks.append(objective_history[1 : done + 1])
         step_chunks.append(max_step_history[:done])
         n_sweeps += done
-        chunk *= 2
-    objective_history = np.concatenate(objective_chunks)
-    max_step_history = np.concatenate(step_chunks)
+        chunk = min(2 * chunk, 256)
+        # The certificate, from a fresh residual (which also clears the rounding drift).
+        residual = y - H @ w
+        primal, gap, floor, _ = _gap(H, y, w, lam, penalized, residual, problem.norms)
+        objective_chunks[-1][-1] = primal
+        if _certified(primal, gap, floor, tolerance):
+            converged = True
+            break
+        if met:
+            step_tolerance *= 0.1
     if not converged and warn:
         warnings.warn(
             f"lasso_coordinate_descent did not converge in {max_sweeps} sweeps at l1_penalty "
-            f"{l1_penalty:g} (last largest step {max_step_history[n_sweeps - 1]:.3g} >= tolerance "
-            f"{tolerance:g}); raise max_sweeps or tolerance",
+            f"{l1_penalty:g}: relative duality gap {_relative(gap, primal):.3g} > tolerance "
+            f"{tolerance:g}; raise max_sweeps or tolerance",
             ConvergenceWarning,
             stacklevel=3,
         )
-    return SolverResult(
-        weights=w,
-        converged=bool(converged),
-        n_iterations=int(n_sweeps),
-        objective_history=objective_history,
-        max_step_history=max_step_history,
-        solver="lasso_coordinate_descent",
+    return _result(
+        problem, w, converged, n_sweeps, objective_chunks, step_chunks, primal, gap,
+        "lasso_coordinate_descent",
     )

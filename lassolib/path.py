@@ -4,12 +4,13 @@ The path solves the lasso for a decreasing grid of penalties starting at :math:`
 (where every penalized weight is 0), each fit warm-started from the previous one, so that each
 costs only a few sweeps.
 
-Along a path most weights are 0 and stay 0, so the path solver sweeps only the active
-coordinates (the nonzero ones), in covariance form (:func:`gram_coordinate_descent_sweeps`:
-the same cyclic update with :math:`\rho_j` from the Gram matrix instead of the residual), and
-checks the KKT condition of all the others in one vectorized step before it accepts a fit; see
-:func:`_active_set_path`. The answers are those of :func:`lasso_coordinate_descent` to the same
-stopping rule.
+Along a path most weights are 0 and stay 0, so the path solver sweeps only a *working set*:
+the nonzero weights and the strongest violators of the KKT condition, grown in bounded steps,
+in covariance form (:func:`gram_coordinate_descent_sweeps`: the same cyclic update with
+:math:`\rho_j` from the Gram matrix instead of the residual) when the set is small next to the
+number of samples and in residual form otherwise; see :func:`_working_set_fit`. Every fit is
+accepted only when the duality gap of the *whole* problem is certified, as in
+:func:`lasso_coordinate_descent`: relative gap ≤ ``tolerance``.
 """
 
 import warnings
@@ -24,7 +25,7 @@ from ._validation import (
     check_positive_int,
     check_unpenalized,
 )
-from .coordinate_descent import _zero_result, gram_coordinate_descent_sweeps
+from .coordinate_descent import DEFAULT_TOLERANCE, _Scaled
 from .soft_threshold import _lambda_max, _unpenalized_fit
 
 __all__ = ["penalty_grid", "lasso_path", "cross_validate"]
@@ -43,14 +44,38 @@ def penalty_grid(lambda_max, *, n_penalties=100, min_ratio=1e-3):
     return lambda_max * np.logspace(0.0, np.log10(min_ratio), n_penalties)
 
 
+def _check_grid_arguments(l1_penalties, n_penalties, min_ratio):
+    """Refuse a grid's size or ratio next to explicit penalties; fill in the defaults."""
+    if l1_penalties is not None:
+        given = [name for name, value in (("n_penalties", n_penalties), ("min_ratio", min_ratio))
+                 if value is not None]
+        if given:
+            raise ValueError(
+                f"{' and '.join(given)} describe the default grid and cannot be combined with "
+                "l1_penalties; pass either l1_penalties or n_penalties/min_ratio"
+            )
+    return (100 if n_penalties is None else n_penalties), (1e-3 if min_ratio is None else min_ratio)
+
+
+def _check_penalties(l1_penalties):
+    l1_penalties = np.array(l1_penalties, dtype=np.float64)
+    if l1_penalties.ndim != 1 or l1_penalties.size == 0:
+        raise ValueError(
+            f"l1_penalties must be a non-empty 1-D array, got shape {l1_penalties.shape}"
+        )
+    if not np.all(np.isfinite(l1_penalties)) or np.any(l1_penalties < 0):
+        raise ValueError("l1_penalties must all be finite and >= 0")
+    return np.sort(l1_penalties)[::-1].copy()
+
+
 def lasso_path(
     H,
     y,
     l1_penalties=None,
     *,
-    n_penalties=100,
-    min_ratio=1e-3,
-    tolerance=1e-8,
+    n_penalties=None,
+    min_ratio=None,
+    tolerance=DEFAULT_TOLERANCE,
     max_sweeps=10_000,
     unpenalized=(),
     return_results=False,
@@ -65,17 +90,17 @@ def lasso_path(
         The penalties; they are solved and returned in decreasing order. By default
         :func:`penalty_grid` from :math:`\lambda_{\max}` (so the first row is all-zero on the
         penalized columns).
-    n_penalties, min_ratio : int, float
-        The default grid's size and its smallest λ relative to λ_max.
-    tolerance, max_sweeps :
-        The stopping rule and budget of each fit, as in :func:`lasso_coordinate_descent`: a fit
-        stops after a sweep whose largest :math:`|\Delta w_j|` is below ``tolerance`` (default
-        1e-8, in the units of the weights) and whose other coordinates pass the KKT check.
-        Here a sweep visits the active coordinates (see the module docstring), and
-        ``max_sweeps`` bounds the sweeps of each fit.
+    n_penalties, min_ratio : int, float, optional
+        The default grid's size (100) and its smallest λ relative to λ_max (1e-3). They describe
+        the default grid only: giving either together with ``l1_penalties`` is a ValueError.
+    tolerance : float > 0, default 1e-10
+        Each fit stops when its relative duality gap (gap / objective, see
+        :func:`lasso_coordinate_descent`) is at most this: scale-free, certified.
+    max_sweeps : int >= 1, default 10000
+        The budget of sweeps (over the working set, see the module docstring) of each fit.
     unpenalized : tuple of int, default ()
     return_results : bool, default False
-        Also return the list of :class:`SolverResult`, one per penalty.
+        Also return the list of :class:`SolverResult`, one per penalty, with the gap of each fit.
 
     Returns
     -------
@@ -84,39 +109,44 @@ def lasso_path(
     weights : ndarray of shape (n_penalties, n_features)
         Row k is the solution at ``l1_penalties[k]``.
     results : list of SolverResult
-        Only with ``return_results=True``; ``n_iterations`` counts sweeps over the active set.
+        Only with ``return_results=True``; ``n_iterations`` counts sweeps over the working sets.
 
     See the book's chapter 6.
     """
+    n_penalties, min_ratio = _check_grid_arguments(l1_penalties, n_penalties, min_ratio)
     H, y = check_data(H, y)
     tolerance = check_positive(tolerance, "tolerance")
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    H = np.asfortranarray(H)
-    w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
-    lam_max = _lambda_max(H, penalized, residual_zero)
     if l1_penalties is None:
-        l1_penalties = penalty_grid(lam_max, n_penalties=n_penalties, min_ratio=min_ratio)
+        n_penalties = check_positive_int(n_penalties, "n_penalties")
+        min_ratio = check_positive(min_ratio, "min_ratio")
     else:
-        l1_penalties = np.array(l1_penalties, dtype=np.float64)
-        if l1_penalties.ndim != 1 or l1_penalties.size == 0:
-            raise ValueError(
-                f"l1_penalties must be a non-empty 1-D array, got shape {l1_penalties.shape}"
-            )
-        if not np.all(np.isfinite(l1_penalties)) or np.any(l1_penalties < 0):
-            raise ValueError("l1_penalties must all be finite and >= 0")
-        l1_penalties = np.sort(l1_penalties)[::-1].copy()
+        l1_penalties = _check_penalties(l1_penalties)
+    H = np.asfortranarray(H)  # check_data made a copy: it may be rescaled in place
+    problem = _Scaled(H, y, penalized, owned=True)
+    w_zero, residual_zero = _unpenalized_fit(problem.H, problem.y, penalized)
+    lam_max = _lambda_max(problem.H, penalized, residual_zero)
+    if l1_penalties is None:
+        l1_penalties = penalty_grid(
+            float(np.ldexp(lam_max, -(problem.a + problem.b))), n_penalties=n_penalties,
+            min_ratio=min_ratio,
+        )
+        scaled_penalties = lam_max * np.logspace(0.0, np.log10(min_ratio), n_penalties)
+    else:
+        scaled_penalties = np.array([problem.penalty(lam) for lam in l1_penalties])
 
     weights, converged, results = _active_set_path(
-        H, y, l1_penalties, tolerance, max_sweeps, penalized, w_zero, residual_zero, lam_max,
+        problem, scaled_penalties, tolerance, max_sweeps, w_zero, residual_zero, lam_max,
         keep_history=return_results,
     )
+    weights = problem.weights(weights)
     failed = [float(lam) for lam in l1_penalties[~converged]]
     if failed:
         warnings.warn(
             f"lasso_path: {len(failed)} of {l1_penalties.size} fits did not converge in "
-            f"{max_sweeps} sweeps (l1_penalties {failed[:5]}{' …' if len(failed) > 5 else ''}); "
-            "raise max_sweeps or tolerance",
+            f"{max_sweeps} sweeps (l1_penalties {failed[:5]}{' …' if len(failed) > 5 else ''}): "
+            f"relative duality gap above tolerance {tolerance:g}; raise max_sweeps or tolerance",
             ConvergenceWarning,
             stacklevel=2,
         )
@@ -126,8 +156,8 @@ def lasso_path(
 
 
 def cross_validate(
-    H, y, l1_penalties=None, *, n_folds=5, seed=0, unpenalized=(), tolerance=1e-8,
-    n_penalties=100, min_ratio=1e-3,
+    H, y, l1_penalties=None, *, n_folds=5, seed=0, unpenalized=(), tolerance=DEFAULT_TOLERANCE,
+    n_penalties=None, min_ratio=None,
 ):
     r"""K-fold cross-validation of the lasso along a path of penalties.
 
@@ -141,12 +171,14 @@ def cross_validate(
     y : array_like of shape (n_samples,)
     l1_penalties : array_like of float >= 0, optional
         One grid for every fold. By default :func:`penalty_grid` from the λ_max of the *whole*
-        data (``n_penalties`` values down to ``min_ratio`` · λ_max), so every fold is scored
-        at the same penalties.
+        data (``n_penalties`` values, default 100, down to ``min_ratio`` · λ_max, default 1e-3),
+        so every fold is scored at the same penalties. Giving ``n_penalties`` or ``min_ratio``
+        together with ``l1_penalties`` is a ValueError.
     n_folds : int >= 2, default 5
     seed : int, default 0
     unpenalized : tuple of int, default ()
-    tolerance : float > 0, default 1e-8
+    tolerance : float > 0, default 1e-10
+        The relative duality gap of each fit, as in :func:`lasso_path`.
 
     Returns
     -------
@@ -157,6 +189,7 @@ def cross_validate(
 
     See the book's chapter 6.
     """
+    n_penalties, min_ratio = _check_grid_arguments(l1_penalties, n_penalties, min_ratio)
     H, y = check_data(H, y)
     n_folds = check_positive_int(n_folds, "n_folds")
     if not 2 <= n_folds <= H.shape[0]:
@@ -181,19 +214,18 @@ def cross_validate(
     return penalties, np.array(mse)
 
 
-class _Gram:
-    r"""The Gram matrix :math:`G = H^\top H` of the features the path needs, computed once each.
+class _GramCache:
+    r"""Gram blocks :math:`H_F^\top H_F` over the features F that have been in a working set.
 
-    With n_samples >= n_features the whole of G is computed at the start (D×D, at most the size
-    of H). Otherwise G is kept only over the features that have ever been active, grown in
-    blocks when features first enter (:math:`H^\top H_{:,V}`, O(nD) per feature): on a sparse
-    path that is a small corner of the D×D matrix. ``slot[j]`` is the row and column of ``G``
-    holding feature j, or −1.
+    With n_samples >= n_features the whole D×D matrix is computed at the start (at most the size
+    of H). Otherwise the block grows when features first enter a working set, by
+    :math:`H_{F \cup N}^\top H_N` (O(n·|F|·|N|), never O(n·D) per feature), and only while it
+    stays small: :meth:`allows` says whether a working set may use the Gram form.
+    ``slot[j]`` is the row and column of ``G`` holding feature j, or −1.
     """
 
     def __init__(self, H, y):
         self.H = H
-        self.y = y
         self.Hty = H.T @ y
         n_samples, n_features = H.shape
         self.full = n_samples >= n_features
@@ -204,62 +236,155 @@ class _Gram:
         else:
             self.G = np.empty((0, 0))
             self.slot = np.full(n_features, -1)
-            self.features = np.empty(0, dtype=np.intp)  # the feature held in each slot
+            self.features = np.empty(0, dtype=np.intp)
             self.size = 0
+        # The Gram form pays when a working set is small next to n (a sweep costs |W|² instead
+        # of n·|W|); its memory stays below a quarter of H.
+        self.limit = int(np.sqrt(H.size / 4.0))
 
-    def slots(self, features):
-        """The slots of ``features`` (an increasing index array), computing missing entries of G."""
+    def allows(self, features):
+        if self.full:
+            return True
+        missing = int(np.count_nonzero(self.slot[features] < 0))
+        return features.size <= self.H.shape[0] // 2 and self.size + missing <= self.limit
+
+    def block(self, features):
+        """:math:`G_{WW}` for ``features`` (increasing), computing the entries it lacks."""
         new = features[self.slot[features] < 0]
         if new.size:
             old, need = self.size, self.size + new.size
-            block = self.H.T @ self.H[:, new]  # G[:, new], D × |new|
+            H_new = self.H[:, new]
+            cross = self.H[:, self.features].T @ H_new if old else np.empty((0, new.size))
             if need > self.G.shape[0]:
-                capacity = min(self.H.shape[1], max(need, old + old // 4))
+                capacity = min(self.limit, max(need, 2 * old))
                 grown = np.empty((capacity, capacity))
                 grown[:old, :old] = self.G[:old, :old]
                 self.G = grown
-            self.G[:old, old:need] = block[self.features]
-            self.G[old:need, :old] = self.G[:old, old:need].T
-            self.G[old:need, old:need] = block[new]
+            self.G[:old, old:need] = cross
+            self.G[old:need, :old] = cross.T
+            self.G[old:need, old:need] = H_new.T @ H_new
             self.slot[new] = np.arange(old, need)
             self.features = np.concatenate([self.features, new])
             self.size = need
-        return self.slot[features]
-
-    def correlation(self, w):
-        r""":math:`H^\top (y - Hw)` for every feature: O(D²) with the whole G, else O(nD)."""
-        if self.full:
-            return self.Hty - self.G @ w
-        return self.H.T @ (self.y - self.H @ w)
+        slots = self.slot[features]
+        return self.G[np.ix_(slots, slots)]
 
 
-def _active_set_path(
-    H, y, l1_penalties, tolerance, max_sweeps, penalized, w_zero, residual_zero, lam_max, keep_history=True
-):
-    r"""Solve the lasso at each penalty (decreasing), warm-started, by active-set Gram sweeps.
+def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history):
+    r"""One lasso fit at λ (scaled units) from the warm start ``w`` (updated in place), by working sets.
 
-    At each λ: the active set A holds the unpenalized columns, the nonzero weights of the
-    warm start and the coordinates whose KKT condition the warm start violates at λ.
-    :func:`gram_coordinate_descent_sweeps` runs on the sub-problem of A alone (its Gram block
-    :math:`G_{AA}`, a copy of at most |A|² numbers per round, never of H) until a sweep's largest :math:`|\Delta w_j|` is below
-    ``tolerance``; then one vectorized KKT check over every other coordinate,
-    :math:`|h_j^\top r| = |(H^\top y)_j - (Gw)_j| \le \lambda/2`, which says that a sweep
-    over them would leave each at exactly 0. Coordinates that fail it join A and the sweeps
-    resume; when none fails, w is the answer of the whole problem, to the same stopping rule.
-    For λ ≥ λ_max the answer is the exact all-zero (unpenalized-fit) solution, as in
-    :func:`lasso_coordinate_descent`.
+    The working set W holds the unpenalized columns, the nonzero weights and the strongest
+    violators of the KKT condition :math:`|h_j^\top r| \le \lambda/2`, ranked by how far they are
+    outside (:math:`(|h_j^\top r| - \lambda/2)/\lVert h_j\rVert`); at most ``max(10, |support|)``
+    join at a time, and that number doubles each time the set grows (as celer and skglm do), so a
+    cold start or a coarse grid never builds a block of every violator. The sub-problem on W
+    runs the book's sweeps, in Gram form when W is small next to n (:class:`_GramCache`) and in
+    residual form over the columns of W otherwise. When its sweeps settle, the duality gap of the
+    *whole* problem is computed from a fresh residual (:func:`_gap`); the fit is accepted when
+    gap ≤ ``tolerance`` · objective. Otherwise violators join W, or, if there are none, the
+    sub-problem's sweeps continue with a smaller step threshold.
 
-    Returns the weights (K, D), whether each fit converged (K,), and (with ``keep_history``,
-    else an empty list) one :class:`SolverResult` per penalty, whose ``n_iterations`` counts the
-    sweeps over the active set. Without the histories the memory stays that of H and the output.
+    Returns ``(converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation)``.
     """
+    from .coordinate_descent import (
+        _certified,
+        _gap,
+        _gram_sweeps,
+        _initial_step_tolerance,
+        _subset_sweeps,
+    )
+
+    H, y, z, norms, penalized = problem.H, problem.y, problem.z, problem.norms, problem.penalized
+    half = lam / 2.0
+    residual = y - H @ w
+    primal = float(residual @ residual) + lam * float(np.sum(np.abs(w[penalized])))
+    objective_chunks = [np.array([primal])]
+    step_chunks = []
+    step_tolerance = _initial_step_tolerance(tolerance, primal)
+    keep = (w != 0.0) | ~penalized
+    grow = max(10, int(np.count_nonzero(keep)))
+    working = np.flatnonzero(keep)
+    n_sweeps, converged, gap, chunk = 0, False, np.inf, 16
+    add_violators = True
+    while True:
+        if add_violators:
+            # The strongest violators outside W (at most `grow` of them) join it.
+            score = (np.abs(correlation) - half) / np.where(norms > 0.0, norms, np.inf)
+            outside = penalized & (score > 0.0)
+            outside[working] = False
+            candidates = np.flatnonzero(outside)
+            if candidates.size > grow:
+                candidates = candidates[np.argpartition(-score[candidates], grow - 1)[:grow]]
+            if candidates.size:
+                working = np.union1d(working, candidates)
+                grow *= 2
+        budget = min(chunk, max_sweeps - n_sweeps)
+        objective_history = np.empty(budget + 1)
+        max_step_history = np.empty(budget)
+        if working.size and gram.allows(working):
+            G = gram.block(working)
+            w_w = w[working]
+            Hty = gram.Hty[working]
+            Gw = G @ w_w
+            done, met = _gram_sweeps(
+                G, Hty, float(y @ y), w_w, Gw, penalized[working], lam, step_tolerance, budget,
+                objective_history, max_step_history,
+            )
+            w[working] = w_w
+            G = None
+        elif working.size:
+            done, met = _subset_sweeps(
+                H, w, residual, z, working, penalized, lam, step_tolerance, budget,
+                objective_history, max_step_history,
+            )
+        else:
+            done, met = 0, True
+        if keep_history:
+            objective_chunks.append(objective_history[1 : done + 1])
+            step_chunks.append(max_step_history[:done])
+        n_sweeps += done
+        chunk = min(2 * chunk, 256)
+        residual = y - H @ w
+        primal, gap, floor, correlation = _gap(H, y, w, lam, penalized, residual, norms)
+        if keep_history and done:
+            objective_chunks[-1][-1] = primal
+        if _certified(primal, gap, floor, tolerance):
+            converged = True
+            break
+        if n_sweeps >= max_sweeps:
+            break
+        # Not certified. If the sweeps settled, either W misses violators (they join it) or the
+        # sub-problem needs more accuracy; if the chunk's budget ran out, keep sweeping.
+        add_violators = False
+        if met:
+            violators = penalized & (np.abs(correlation) > half)
+            violators[working] = False
+            if violators.any():
+                add_violators = True
+            else:
+                step_tolerance *= 0.1
+    return converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation
+
+
+def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, residual_zero, lam_max,
+                     keep_history=True):
+    r"""Solve the lasso at each penalty (decreasing, scaled units), warm-started, by working sets.
+
+    For λ ≥ λ_max the answer is the exact all-zero (unpenalized-fit) solution, as in
+    :func:`lasso_coordinate_descent`; below it, :func:`_working_set_fit` from the previous
+    answer. Returns the weights (K, D) in scaled units, whether each fit converged (K,), and
+    (with ``keep_history``, else an empty list) one :class:`SolverResult` per penalty.
+    """
+    from .coordinate_descent import _result, _zero_result
+
+    H = problem.H
     n_features = H.shape[1]
-    gram = None  # built at the first λ below λ_max
-    unpenalized = ~penalized
     weights = np.empty((l1_penalties.size, n_features))
     converged_flags = np.zeros(l1_penalties.size, dtype=bool)
     results = []
     w = w_zero.copy()
+    gram = None
+    correlation = None
     for k, lam in enumerate(l1_penalties):
         lam = float(lam)
         if lam >= lam_max:
@@ -267,73 +392,19 @@ def _active_set_path(
             weights[k] = w
             converged_flags[k] = True
             if keep_history:
-                results.append(_zero_result(w_zero, residual_zero))
+                results.append(_zero_result(problem, w_zero, residual_zero, lam))
             continue
         if gram is None:
-            gram = _Gram(H, y)
-            Hty = gram.Hty
-            yty = float(y @ y)
-            correlation = H.T @ residual_zero  # h_j^T r at the current w, for every j
-        # Start from the warm start's nonzeros and the coordinates that violate the KKT
-        # condition there (the check that ended the previous penalty's fit, redone at λ).
-        active = np.flatnonzero((w != 0.0) | unpenalized | (np.abs(correlation) > lam / 2.0))
-        objective_chunks = [None]
-        step_chunks = []
-        n_sweeps = 0
-        converged = False
-        chunk = 16
-        while True:
-            slots = gram.slots(active)
-            G_active = gram.G[np.ix_(slots, slots)]
-            Hty_active = Hty[active]
-            w_active = w[active]
-            Gw_active = G_active @ w_active
-            penalized_active = penalized[active]
-            sub_converged = False
-            while n_sweeps < max_sweeps:
-                budget = min(chunk, max_sweeps - n_sweeps)
-                objective_history = np.empty(budget + 1)
-                max_step_history = np.empty(budget)
-                if keep_history and objective_chunks[0] is None:
-                    objective_chunks[0] = np.array(
-                        [yty - 2.0 * w_active @ Hty_active + w_active @ Gw_active
-                         + lam * np.sum(np.abs(w_active[penalized_active]))]
-                    )
-                done, sub_converged = gram_coordinate_descent_sweeps(
-                    G_active, Hty_active, yty, w_active, Gw_active, penalized_active, lam,
-                    tolerance, budget, objective_history, max_step_history,
-                )
-                if keep_history:
-                    objective_chunks.append(objective_history[1 : done + 1])
-                    step_chunks.append(max_step_history[:done])
-                n_sweeps += done
-                chunk *= 2
-                if sub_converged:
-                    break
-            w[active] = w_active
-            G_active = None  # released before the Gram matrix may grow
-            if not sub_converged:
-                break
-            # KKT check of the coordinates outside A (their weights are 0).
-            correlation = gram.correlation(w)
-            violators = penalized & (np.abs(correlation) > lam / 2.0)
-            violators[active] = False
-            if not violators.any():
-                converged = True
-                break
-            violators[active] = True
-            active = np.flatnonzero(violators)
+            gram = _GramCache(H, problem.y)
+        if correlation is None:
+            correlation = H.T @ residual_zero
+        converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation = (
+            _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history)
+        )
         weights[k] = w
         converged_flags[k] = converged
         if keep_history:
-            results.append(
-                SolverResult(
-                    weights=w.copy(),
-                    converged=converged,
-                    n_iterations=n_sweeps,
-                    objective_history=np.concatenate(objective_chunks),
-                    max_step_history=np.concatenate(step_chunks) if step_chunks else np.zeros(0),
-                    solver="lasso_coordinate_descent",
-                )
-            )
+            result = _result(problem, w.copy(), converged, n_sweeps, objective_chunks,
+                             step_chunks, primal, gap, "lasso_coordinate_descent")
+            results.append(result)
     return weights, converged_flags, results

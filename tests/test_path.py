@@ -9,6 +9,7 @@ import pytest
 
 from lassolib import (
     ConvergenceWarning,
+    certificate,
     cross_validate,
     lambda_max,
     lasso_coordinate_descent,
@@ -41,17 +42,24 @@ def test_default_path(problem, unit, intercept):
 
 
 @pytest.mark.parametrize("intercept", [False, True])
-def test_kkt_holds_on_every_row_of_the_path(problem, kkt_tolerance, kkt_distance_of, intercept):
+def test_kkt_holds_on_every_row_of_the_path(problem, kkt_distance_of, intercept):
+    """Each row's certified gap bounds its KKT violation: v_j ≤ 2 sqrt(z_j · gap) (see
+    test_coordinate_descent.py), and the gap is the certificate's."""
     H, y = problem(30, 12, seed=12, raw=True, correlation=0.5, intercept=intercept)
     unpenalized = (0,) if intercept else ()
-    tolerance = 1e-9
-    penalties, weights = lasso_path(
-        H, y, n_penalties=20, tolerance=tolerance, max_sweeps=10**6, unpenalized=unpenalized
+    tolerance = 1e-10
+    penalties, weights, results = lasso_path(
+        H, y, n_penalties=20, tolerance=tolerance, max_sweeps=10**6, unpenalized=unpenalized,
+        return_results=True,
     )
     c = np.ones(H.shape[1])
     c[list(unpenalized)] = 0.0
-    bound = kkt_tolerance(H, tolerance, np.abs(H.T @ y).max())
-    for lam, row in zip(penalties, weights):
+    z = (H**2).sum(axis=0)
+    for lam, row, result in zip(penalties, weights, results):
+        assert result.converged and result.relative_gap <= tolerance
+        reference = certificate(H, y, row, lam, unpenalized=unpenalized)
+        assert result.gap == pytest.approx(reference.gap, rel=1e-6, abs=1e-13 * (y @ y))
+        bound = 2.0 * np.sqrt(z * result.gap) + 1e-9 * max(1.0, np.abs(H.T @ y).max())
         assert np.all(kkt_distance_of(H, y, row, lam, c) <= bound)
 
 
