@@ -1,5 +1,6 @@
 # The two commands: `make book` builds the book, `make test` runs every test.
-# Both create .venv (with the Python you name as PYTHON, 3.11+) and install the pinned requirements.
+# Both create .venv (with the Python you name as PYTHON: 3.11, 3.12 or 3.13) and install the
+# pinned requirements. tests/test_install.py resolves the pinned set on every python3.x it finds.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,9 +8,24 @@ STAMP := $(VENV)/.installed
 BUILD := _build
 JB_FLAGS := -n -W --keep-going
 
-.PHONY: book test test-fast lab serve bench bench-sweeps notebooks vendor clean
+.PHONY: book test test-fast lab serve bench bench-sweeps notebooks vendor clean check-python
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+# Check the interpreter before pip does (numpy, ipython and others need Python >= 3.11).
+PYTHON_CHECK = import sys; v = sys.version_info[:3]; sys.exit(0 if v >= (3, 11) else \
+  "make: %s is Python %d.%d.%d, but the book needs Python 3.11 or newer (3.11, 3.12 and 3.13 are tested).\n" \
+  "      Choose another interpreter, e.g.  PYTHON=python3.12 make book  (any python3.11+ on your PATH)%s" \
+  % ((sys.argv[1],) + v + (sys.argv[2],)))
+check-python:
+	@if test -x $(BIN)/python; then \
+	  $(BIN)/python -c '$(PYTHON_CHECK)' $(BIN)/python " after removing the old environment (rm -rf $(VENV))"; \
+	elif command -v $(PYTHON) >/dev/null 2>&1; then \
+	  $(PYTHON) -c '$(PYTHON_CHECK)' "$(PYTHON)" ""; \
+	else \
+	  echo "make: no interpreter named $(PYTHON); the book needs Python 3.11 or newer."; \
+	  echo "      Choose one, e.g.  PYTHON=python3.12 make book"; exit 1; \
+	fi
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml | check-python
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt -e .
 	@touch $(STAMP)
@@ -36,13 +52,18 @@ book: vendor $(LIBSTAMP)
 test: book
 	$(BIN)/python -m pytest tests book --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-## test-fast: the library tests only (no build, no notebooks, no browser)
+## test-fast: the library tests only (no build, no notebooks, no browser, no install resolution)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest tests -m "not browser" -p no:nbval
+	$(BIN)/python -m pytest tests -m "not browser and not install" -p no:nbval
 
-## lab: open the notebooks in JupyterLab with live widgets
+## lab: open the notebooks in JupyterLab with live widgets (as root too, as in many containers)
 lab: $(STAMP)
-	$(BIN)/jupyter lab book/
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "make lab: running as root, so JupyterLab is started with --allow-root"; \
+	  $(BIN)/jupyter lab --allow-root book/; \
+	else \
+	  $(BIN)/jupyter lab book/; \
+	fi
 
 ## serve: serve the built book on http://localhost:8000 (run `make book` first)
 serve:

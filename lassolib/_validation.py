@@ -3,19 +3,102 @@
 Each check raises :class:`ValueError` with a message that names the argument,
 says what was wrong and what is allowed (scikit-learn style). Checks return
 fresh float64 arrays, so the caller's arrays are never modified.
+
+Inputs of the wrong *type* (complex numbers, text, masked arrays) raise
+:class:`InputTypeError`, which is both a :class:`TypeError` and a :class:`ValueError`:
+``except TypeError`` and ``except ValueError`` both catch it. Nothing is converted
+silently: a complex array is not cut to its real part, ``"1.5"`` is not read as 1.5, and a
+mask is not ignored.
 """
 
 import numbers
 
 import numpy as np
 
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
+
+class InputTypeError(TypeError, ValueError):
+    """An argument of the wrong type (complex, text, masked): a TypeError that is also a ValueError."""
+
+
+def _refuse_wrong_types(value, name):
+    """Refuse masked arrays, complex numbers and text before any conversion to float64.
+
+    A masked array with nothing masked is accepted (its data is all there is).
+    """
+    if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+        raise InputTypeError(
+            f"{name} has masked entries (a masked array); lassolib does not read masks (it would use the hidden "
+            f"values): pass {name}.filled(value) with the value you mean, or drop the masked rows "
+            f"(e.g. {name}[~{name}.mask.any(axis=-1)] and the same rows of the other arrays)"
+        )
+    if isinstance(value, (str, bytes)):
+        raise InputTypeError(
+            f"{name} contains text ({value!r}), not numbers; convert it yourself, e.g. float(...), "
+            "after checking the values"
+        )
+    if isinstance(value, (complex, np.complexfloating)):
+        raise InputTypeError(
+            f"{name} is complex ({value!r}); lassolib works with real numbers: pass {name}.real if the "
+            "imaginary part is meant to be dropped"
+        )
+    if isinstance(value, (list, tuple)):
+        _refuse_wrong_items(value, name)
+    try:
+        probe = np.asarray(value)
+    except (TypeError, ValueError, OverflowError):
+        return  # ragged or otherwise unconvertible: the float64 conversion reports it
+    kind = probe.dtype.kind
+    if kind == "c":
+        raise InputTypeError(
+            f"{name} is complex (dtype {probe.dtype}); lassolib works with real numbers and will "
+            f"not drop the imaginary part silently: pass {name}.real if that is what you mean"
+        )
+    if kind in "USa":
+        raise InputTypeError(
+            f"{name} contains text (dtype {probe.dtype}), not numbers; convert it yourself, "
+            f"e.g. np.asarray({name}, dtype=float), after checking the values"
+        )
+    if kind == "O":  # e.g. an object array mixing types, or holding Python ints too large for int64
+        for item in probe.flat:
+            if isinstance(item, (str, bytes, complex, np.complexfloating, np.ma.MaskedArray)):
+                _refuse_wrong_types(item, name)
+
+
+def _refuse_wrong_items(items, name):
+    """Masked entries, complex numbers and text inside (nested) lists, before NumPy converts them."""
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            _refuse_wrong_items(item, name)
+        elif isinstance(item, (str, bytes, complex, np.complexfloating, np.ma.MaskedArray)):
+            _refuse_wrong_types(item, name)
+
+
+def _to_float_array(value, name, what):
+    """``value`` as a new float64 array, refusing wrong types and naming ``name`` in every error."""
+    _refuse_wrong_types(value, name)
+    try:
+        return np.array(value, dtype=np.float64)
+    except OverflowError:
+        raise ValueError(
+            f"{name} has a number too large for float64 (|x| > 1.8e308); rescale it"
+        ) from None
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be {what}; could not convert it: {error}") from None
+
+
+def check_array(value, name):
+    """Return ``value`` as a new float64 array of any shape (types refused as in :func:`check_matrix`).
+
+    The caller checks the shape and the values.
+    """
+    return _to_float_array(value, name, "an array of numbers")
+
 
 def check_matrix(H, name="H"):
     """Return ``H`` as a new 2-D float64 array with finite entries and at least one row and column."""
-    try:
-        H = np.array(H, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a 2-D array of numbers; could not convert it: {error}") from None
+    H = _to_float_array(H, name, "a 2-D array of numbers")
     if H.ndim != 2:
         raise ValueError(
             f"{name} must be 2-D of shape (n_samples, n_features), got {H.ndim}-D shape {H.shape}; "
@@ -36,10 +119,7 @@ def check_matrix(H, name="H"):
 
 def check_vector(v, length, name, length_name="H.shape[0]"):
     """Return ``v`` as a new 1-D float64 array of the given length with finite entries."""
-    try:
-        v = np.array(v, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a 1-D array of numbers; could not convert it: {error}") from None
+    v = _to_float_array(v, name, "a 1-D array of numbers")
     if v.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {v.shape}; flatten it with {name}.ravel()")
     if v.shape[0] != length:
@@ -67,9 +147,17 @@ def check_weights(w, n_features, name="w"):
 
 
 def _check_real(value, name):
+    if isinstance(value, (str, bytes, complex, np.complexfloating, np.ma.MaskedArray)):
+        raise InputTypeError(
+            f"{name} must be a real number, got {value!r} of type {type(value).__name__}; "
+            "text, complex numbers and masked values are not converted"
+        )
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ValueError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} = {value} is too large for float64 (> 1.8e308); rescale it") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return value
@@ -97,6 +185,8 @@ def check_positive_int(value, name):
         raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
     if value < 1:
         raise ValueError(f"{name} must be an integer >= 1, got {value}")
+    if value > _INT64_MAX:
+        raise ValueError(f"{name} = {value} is too large; it must be at most 2**63 - 1")
     return int(value)
 
 
@@ -132,3 +222,15 @@ def check_unpenalized(unpenalized, n_features):
             raise ValueError(f"unpenalized lists column {j} twice; list each column once")
         penalized[j] = False
     return penalized
+
+
+def check_seed(seed, name="seed"):
+    """A random seed: an integer >= 0 (Python or NumPy), as ``np.random.default_rng`` takes it."""
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+        raise ValueError(
+            f"{name} must be an integer >= 0 (e.g. {name}=0), got {seed!r} of type "
+            f"{type(seed).__name__}"
+        )
+    if seed < 0:
+        raise ValueError(f"{name} must be an integer >= 0 (e.g. {name}=0), got {seed}")
+    return int(seed)

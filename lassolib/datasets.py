@@ -13,7 +13,7 @@ from importlib import resources
 
 import numpy as np
 
-from ._validation import check_positive_int
+from ._validation import _check_real, check_positive_int, check_seed
 
 __all__ = ["Dataset", "Problem", "diabetes_problem", "load_diabetes", "make_sparse_regression"]
 
@@ -146,11 +146,13 @@ def make_sparse_regression(
         0 <= n_nonzero <= n_features
     ):
         raise ValueError(f"n_nonzero must be an integer in 0 .. n_features = {n_features}, got {n_nonzero!r}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be finite and >= 0, got {noise}")
-    if not np.isfinite(correlation) or not -1 < correlation < 1:
+    noise = _check_real(noise, "noise")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0 (the standard deviation of the noise), got {noise}")
+    correlation = _check_real(correlation, "correlation")
+    if not -1 < correlation < 1:
         raise ValueError(f"correlation must be in (-1, 1), got {correlation}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     # An AR(1) recursion gives corr(h_j, h_k) = c^|j-k| without forming a D×D covariance.
     H = np.empty((n_samples, n_features))
     H[:, 0] = rng.standard_normal(n_samples)

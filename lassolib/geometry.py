@@ -22,11 +22,10 @@ often a corner: an exact zero. :func:`exact_zero_frequency` counts how often, ov
 """
 
 from dataclasses import dataclass
-import numbers
 
 import numpy as np
 
-from ._validation import _check_real, check_data, check_positive_int, check_weights
+from ._validation import _check_real, check_array, check_data, check_positive_int, check_seed, check_weights
 from .coordinate_descent import _solve
 from .soft_threshold import _lambda_max
 
@@ -69,10 +68,7 @@ def _check_full_rank(H):
 
 
 def _check_range(value, name):
-    try:
-        pair = np.array(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a pair (low, high) of numbers, got {value!r}") from None
+    pair = check_array(value, name)
     if pair.shape != (2,):
         raise ValueError(f"{name} must be a pair (low, high), got shape {pair.shape}")
     if not np.all(np.isfinite(pair)):
@@ -457,7 +453,9 @@ def random_problem(rng, n_samples=30, n_features=2, *, noise=1.0):
         raise ValueError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), got {rng!r}")
     n_samples = check_positive_int(n_samples, "n_samples")
     n_features = check_positive_int(n_features, "n_features")
-    noise = _check_budget(noise, "noise")
+    noise = _check_real(noise, "noise")
+    if noise < 0:
+        raise ValueError(f"noise must be >= 0 (σ, the standard deviation of the noise), got {noise}")
     H = rng.standard_normal((n_samples, n_features))
     w_true = rng.standard_normal(n_features)
     return H, H @ w_true + noise * rng.standard_normal(n_samples)
@@ -512,7 +510,7 @@ def exact_zero_frequency(
 
     See the book's chapter 7.
     """
-    fractions = np.array(budget_fractions, dtype=np.float64)
+    fractions = check_array(budget_fractions, "budget_fractions")
     if fractions.ndim != 1 or fractions.size == 0:
         raise ValueError(f"budget_fractions must be a non-empty 1-D array, got shape {fractions.shape}")
     if not np.all(np.isfinite(fractions)) or np.any(fractions < 0) or np.any(fractions > 1):
@@ -525,9 +523,7 @@ def exact_zero_frequency(
             f"n_samples must be > n_features = {n_features} so that least squares is unique, "
             f"got {n_samples}"
         )
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise ValueError(f"seed must be an integer, got {seed!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     l1 = np.zeros((n_problems, fractions.size), dtype=bool)
     l2 = np.zeros((n_problems, fractions.size), dtype=bool)
     for p in range(n_problems):

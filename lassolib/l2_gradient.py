@@ -17,6 +17,7 @@ import numpy as np
 
 from ._result import ConvergenceWarning, SolverResult
 from ._validation import (
+    check_array,
     check_data,
     check_penalty,
     check_positive,
@@ -101,7 +102,7 @@ def l2_penalty_gradient(w, l2_penalty, *, unpenalized=()):
 
     See the book's chapter 1.
     """
-    w = np.array(w, dtype=np.float64)
+    w = check_array(w, "w")
     if w.ndim != 1 or w.shape[0] == 0:
         raise ValueError(f"w must be a non-empty 1-D array, got shape {w.shape}")
     w = check_weights(w, w.shape[0])
@@ -154,6 +155,52 @@ def ridge_closed_form(H, y, l2_penalty, *, unpenalized=()):
     return w
 
 
+# Above this size of the smaller Gram matrix (HHᵀ or HᵀH), _curvature_bound iterates instead.
+_EXACT_GRAM_SIZE = 500
+_POWER_ITERATIONS = 200
+
+
+def _curvature_bound(H, l2_penalty, penalized):
+    r"""L = 2 σ_max(HᵀH) + 2λ: an upper bound on the curvature of the ridge objective.
+
+    The Hessian of :math:`\mathrm{RSS}(w) + \lambda\sum_{j \notin U} w_j^2` is
+    :math:`2H^\top H + 2\lambda P` (P the diagonal 0/1 mask of penalized columns), whose largest
+    eigenvalue is at most L, with equality when every column is penalized or λ = 0. Gradient
+    descent with a fixed step converges for step < 2/L.
+
+    σ_max(HᵀH) is the largest eigenvalue of the *smaller* of HᵀH and HHᵀ (they share their
+    nonzero eigenvalues), computed exactly when that matrix is at most 500 × 500 and by power
+    iteration otherwise; H is scaled by its largest entry first, so huge or tiny entries neither
+    overflow nor underflow. Never forms a D × D matrix for a wide H.
+
+    ``H`` is a validated float64 matrix and ``penalized`` the boolean mask of
+    :func:`~lassolib._validation.check_unpenalized`.
+    """
+    scale = float(np.max(np.abs(H)))
+    if scale == 0.0:
+        sigma = 0.0
+    else:
+        Hs = H / scale
+        if min(Hs.shape) <= _EXACT_GRAM_SIZE:
+            gram = Hs @ Hs.T if Hs.shape[0] <= Hs.shape[1] else Hs.T @ Hs
+            sigma_scaled = float(np.linalg.eigvalsh(gram)[-1])
+        else:
+            v = np.ones(Hs.shape[1]) + np.linspace(0.0, 1.0, Hs.shape[1])  # not orthogonal to much
+            v /= np.linalg.norm(v)
+            sigma_scaled = 0.0
+            for _ in range(_POWER_ITERATIONS):
+                u = Hs.T @ (Hs @ v)
+                norm = float(np.linalg.norm(u))
+                if norm == 0.0:
+                    break
+                previous, sigma_scaled = sigma_scaled, float(v @ u)
+                v = u / norm
+                if abs(sigma_scaled - previous) <= 1e-6 * sigma_scaled:
+                    break
+        sigma = sigma_scaled * scale * scale  # may overflow to inf: then 2/L = 0, still true
+    return 2.0 * sigma + (2.0 * l2_penalty if np.any(penalized) else 0.0)
+
+
 def ridge_gradient_descent(
     H, y, l2_penalty, *, step_size, n_iterations, tolerance=1e-10, w0=None, unpenalized=()
 ):
@@ -174,7 +221,8 @@ def ridge_gradient_descent(
     l2_penalty : float >= 0
         λ.
     step_size : float > 0
-        η. Converges when η < 1 / L with L = 2 (largest eigenvalue of HᵀH) + 2λ.
+        η. Converges when η < 2 / L, where L = 2 σ_max(HᵀH) + 2λ (largest eigenvalue of HᵀH,
+        plus 2λ when a column is penalized) bounds the curvature.
     n_iterations : int >= 1
         The budget.
     tolerance : float > 0, default 1e-10
@@ -210,22 +258,26 @@ def ridge_gradient_descent(
     converged = False
     diverged = False
     for _ in range(n_iterations):
-        w_new = decay * w + 2.0 * step_size * (H.T @ (y - H @ w))
-        if not np.all(np.isfinite(w_new)) or objective(w_new) > 1e100 * max(objectives[0], 1.0):
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow here is a divergence
+            w_new = decay * w + 2.0 * step_size * (H.T @ (y - H @ w))
+            new_objective = objective(w_new)
+        if not np.all(np.isfinite(w_new)) or not new_objective <= 1e100 * max(objectives[0], 1.0):
             diverged = True
             break
         steps.append(float(np.max(np.abs(w_new - w))))
         w = w_new
-        objectives.append(objective(w))
+        objectives.append(new_objective)
         if steps[-1] < tolerance:
             converged = True
             break
 
     if diverged:
-        lipschitz = 2.0 * np.linalg.eigvalsh(H.T @ H)[-1] + 2.0 * l2_penalty
+        lipschitz = _curvature_bound(H, l2_penalty, penalized)
         warnings.warn(
             f"ridge_gradient_descent diverged after {len(steps)} iterations: step_size "
-            f"{step_size:g} is too large; use step_size < 1/L = {1.0 / lipschitz:.3g}",
+            f"{step_size:g} is too large. Gradient descent on this quadratic converges for "
+            f"step_size < 2/L = {2.0 / lipschitz:.3g}, where L = 2 σ_max(HᵀH) + 2λ = "
+            f"{lipschitz:.3g} bounds its curvature; a step of 1/L = {1.0 / lipschitz:.3g} is safe",
             ConvergenceWarning,
             stacklevel=2,
         )

@@ -17,7 +17,7 @@ when :math:`\lambda \ge \lambda_{\max} = 2 \max_j |h_j^\top r_0|`.
 
 import numpy as np
 
-from ._validation import check_data, check_penalty, check_unpenalized
+from ._validation import check_array, check_data, check_penalty, check_unpenalized
 
 __all__ = ["soft_threshold", "lambda_max", "regime", "unpenalized_fit"]
 
@@ -50,7 +50,7 @@ def soft_threshold(rho, l1_penalty):
     """
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
     scalar = np.ndim(rho) == 0
-    rho = np.asarray(rho, dtype=np.float64)
+    rho = check_array(rho, "rho")
     if not np.all(np.isfinite(rho)):
         raise ValueError("rho contains NaN or inf; soft_threshold needs finite values")
     half = l1_penalty / 2.0

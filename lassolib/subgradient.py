@@ -16,6 +16,7 @@ import numpy as np
 
 from ._result import ConvergenceWarning, SolverResult
 from ._validation import (
+    check_array,
     check_data,
     check_penalty,
     check_positive,
@@ -49,7 +50,7 @@ def abs_subdifferential(w):
 
     See the book's chapter 3.
     """
-    w = np.asarray(w, dtype=np.float64)
+    w = check_array(w, "w")
     if not np.all(np.isfinite(w)):
         raise ValueError("w contains NaN or inf; the subdifferential of |w| needs finite values")
     lower = np.where(w > 0, 1.0, -1.0)

@@ -21,10 +21,12 @@ A lasso on normalized columns :math:`\bar h_j = h_j / Z_j` is a different proble
 import numpy as np
 
 from ._validation import (
+    check_array,
     check_data,
     check_index,
     check_penalty,
     check_unpenalized,
+    check_vector,
     check_weights,
 )
 from .normalization import rho as _rho
@@ -87,8 +89,8 @@ def coordinate_update(H, y, w, j, l1_penalty, *, unpenalized=()):
     return soft_threshold(rho_j, l1_penalty) / z_j
 
 
-def _check_norms(norms, n_features):
-    norms = check_weights(norms, n_features, "norms")
+def _check_norms(norms, n_features, length_name="the number of columns of H"):
+    norms = check_vector(norms, n_features, "norms", length_name)
     if np.any(norms <= 0):
         raise ValueError("norms must all be > 0; pass the norms returned by normalize_features")
     return norms
@@ -99,20 +101,20 @@ def normalized_to_raw_weights(w_normalized, norms):
 
     Predictions agree: :math:`\bar H \bar w = H w_{\mathrm{raw}}`.
     """
-    w_normalized = np.array(w_normalized, dtype=np.float64)
+    w_normalized = check_array(w_normalized, "w_normalized")
     if w_normalized.ndim != 1 or w_normalized.size == 0:
         raise ValueError(f"w_normalized must be a non-empty 1-D array, got shape {w_normalized.shape}")
     w_normalized = check_weights(w_normalized, w_normalized.size, "w_normalized")
-    return w_normalized / _check_norms(norms, w_normalized.size)
+    return w_normalized / _check_norms(norms, w_normalized.size, "the length of w_normalized")
 
 
 def raw_to_normalized_weights(w_raw, norms):
     r"""The inverse map: :math:`\bar w_j = Z_j\, w_{\mathrm{raw},j}`."""
-    w_raw = np.array(w_raw, dtype=np.float64)
+    w_raw = check_array(w_raw, "w_raw")
     if w_raw.ndim != 1 or w_raw.size == 0:
         raise ValueError(f"w_raw must be a non-empty 1-D array, got shape {w_raw.shape}")
     w_raw = check_weights(w_raw, w_raw.size, "w_raw")
-    return w_raw * _check_norms(norms, w_raw.size)
+    return w_raw * _check_norms(norms, w_raw.size, "the length of w_raw")
 
 
 def weighted_lasso_objective(H, y, w, l1_penalty, penalty_weights, *, unpenalized=()):

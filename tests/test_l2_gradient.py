@@ -165,3 +165,91 @@ def test_exported():
     for name in ["rss", "rss_gradient", "l2_penalty_gradient", "ridge_objective",
                  "ridge_closed_form", "ridge_gradient_descent"]:
         assert getattr(lassolib, name) is getattr(lassolib.l2_gradient, name)
+
+
+# ----------------------------------------------------------------------------------------------
+# The divergence warning: L = 2 σ_max(HᵀH) + 2λ without forming a D × D matrix
+# ----------------------------------------------------------------------------------------------
+
+def exact_hessian_max(H, lam, penalized):
+    """The largest eigenvalue of the Hessian 2HᵀH + 2λP, by NumPy on the D × D matrix."""
+    return np.linalg.eigvalsh(2 * H.T @ H + 2 * lam * np.diag(penalized.astype(float)))[-1]
+
+
+@pytest.mark.parametrize("shape", [(30, 5), (5, 30), (12, 12), (1, 7), (9, 1)])
+@pytest.mark.parametrize("exact_limit", [500, 0], ids=["exact", "power iteration"])
+def test_curvature_bound_against_numpy(shape, exact_limit, monkeypatch):
+    monkeypatch.setattr(lassolib.l2_gradient, "_EXACT_GRAM_SIZE", exact_limit)
+    rng = np.random.default_rng(sum(shape))
+    H = rng.standard_normal(shape) * rng.uniform(0.1, 10.0, shape[1])
+    rtol = 1e-10 if exact_limit else 1e-4
+    all_penalized = np.ones(shape[1], dtype=bool)
+    for lam in (0.0, 0.7, 30.0):
+        bound = lassolib.l2_gradient._curvature_bound(H, lam, all_penalized)
+        assert bound == pytest.approx(exact_hessian_max(H, lam, all_penalized), rel=rtol)
+    if shape[1] > 1:
+        # with an unpenalized column it is an upper bound, within 2λ of the true curvature
+        penalized = all_penalized.copy()
+        penalized[0] = False
+        exact = exact_hessian_max(H, 3.0, penalized)
+        bound = lassolib.l2_gradient._curvature_bound(H, 3.0, penalized)
+        assert exact * (1 - rtol) <= bound <= exact + 6.0
+
+
+def test_curvature_bound_of_zero_and_extreme_matrices():
+    bound = lassolib.l2_gradient._curvature_bound
+    assert bound(np.zeros((3, 2)), 1.5, np.ones(2, bool)) == 3.0
+    assert bound(np.zeros((3, 2)), 1.5, np.zeros(2, bool)) == 0.0
+    rng = np.random.default_rng(0)
+    H = rng.standard_normal((6, 3))
+    for scale in (1e-200, 1e-150, 1e150):  # HᵀH would underflow / overflow if formed directly
+        expected = exact_hessian_max(H, 0.0, np.ones(3, bool)) * scale**2
+        assert bound(H * scale, 0.0, np.ones(3, bool)) == pytest.approx(expected, rel=1e-12)
+
+
+def test_divergence_warning_never_decomposes_a_d_by_d_matrix(monkeypatch):
+    """20 × 4000: the warning works on the 20 × 20 matrix HHᵀ (the D × D eigvalsh took 33 s)."""
+    shapes = []
+    original = np.linalg.eigvalsh
+
+    def recording(a, *args, **kwargs):
+        shapes.append(np.shape(a))
+        return original(a, *args, **kwargs)
+
+    monkeypatch.setattr(np.linalg, "eigvalsh", recording)
+    rng = np.random.default_rng(1)
+    H, y = rng.standard_normal((20, 4000)), rng.standard_normal(20)
+    with pytest.warns(ConvergenceWarning, match="diverged") as record:
+        ridge_gradient_descent(H, y, 1.0, step_size=1.0, n_iterations=1000)
+    assert shapes and all(max(s) <= 20 for s in shapes), shapes
+    message = str(record[0].message)
+    L = np.linalg.svd(H, compute_uv=False)[0] ** 2 * 2 + 2.0  # exact, by an independent route
+    assert f"2/L = {2 / L:.3g}" in message
+    assert f"1/L = {1 / L:.3g}" in message
+
+
+def test_divergence_warning_with_huge_values():
+    """No LinAlgError from an overflowing HᵀH: H is scaled before any product."""
+    rng = np.random.default_rng(2)
+    H, y = rng.standard_normal((10, 3)) * 1e150, rng.standard_normal(10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.warns(ConvergenceWarning, match="diverged") as record:
+            ridge_gradient_descent(H, y, 0.0, step_size=1.0, n_iterations=10)
+    L = 2 * np.linalg.svd(H / 1e150, compute_uv=False)[0] ** 2 * 1e300
+    assert f"2/L = {2 / L:.3g}" in str(record[0].message)
+
+
+def test_the_step_limit_in_the_message_is_the_true_one(problem):
+    """Just below 2/L gradient descent converges, just above it diverges (all columns penalized)."""
+    H, y = problem(30, 4, seed=9)
+    lam = 5.0
+    with pytest.warns(ConvergenceWarning, match="diverged") as record:
+        ridge_gradient_descent(H, y, lam, step_size=1.0, n_iterations=100)
+    limit = float(str(record[0].message).split("2/L = ")[1].split(",")[0])
+    exact_limit = 2 / exact_hessian_max(H, lam, np.ones(4, bool))
+    assert limit == pytest.approx(exact_limit, rel=1e-3)
+    result = ridge_gradient_descent(H, y, lam, step_size=0.98 * exact_limit, n_iterations=100_000, tolerance=1e-9)
+    assert result.converged
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        ridge_gradient_descent(H, y, lam, step_size=1.2 * exact_limit, n_iterations=100_000)

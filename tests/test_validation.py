@@ -112,12 +112,15 @@ SIGNATURES = {
         ["n_samples", "n_features", "n_nonzero"],
         ["noise", "correlation", "seed"],
     ),
+    "certificate": (lassolib.certificate, ["H", "y", "w", "l1_penalty"], ["unpenalized"]),
+    "duality_gap": (lassolib.duality_gap, ["H", "y", "w", "l1_penalty"], ["unpenalized"]),
     "sweep_grid": (sweep_grid, ["lambda_max"], ["n_frames", "min_ratio"]),
     "penalty_label": (penalty_label, ["l1_penalty", "lambda_max"], []),
 }
 
 EXPECTED_PUBLIC = set(lassolib.__all__) - {
     "ConvergenceWarning", "Dataset", "SolverResult", "load_diabetes",
+    "Certificate", "Problem", "diabetes_problem", "show_source",  # no array or number arguments
     "coordinate_descent_sweeps",  # the compiled inner loops: arguments are checked by their callers
     "gram_coordinate_descent_sweeps",
     # chapter 7's geometry: its bad inputs are tested in tests/test_geometry.py
@@ -179,7 +182,7 @@ def with_entry(array, index, value):
         (np.float64(3.0), r"H must be 2-D"),
         (np.zeros((0, 3)), r"H has zero samples"),
         (np.zeros((8, 0)), r"H has zero features"),
-        ([["a", "b", "c"]] * 8, r"H must be a 2-D array of numbers"),
+        ([["a", "b", "c"]] * 8, r"H contains text"),
     ],
     ids=["nan", "inf", "-inf", "1-D", "3-D", "scalar", "zero samples", "zero features", "text"],
 )
@@ -394,10 +397,170 @@ def test_sweep_grid_bounds():
 
 
 # ----------------------------------------------------------------------------------------------
-# Inputs are never modified, and outputs never alias them
+# Wrong types: complex, masked, text, numbers too large for float64, bad seeds. Nothing is
+# converted silently; the error is an InputTypeError (both TypeError and ValueError) naming the
+# argument, or a ValueError naming it for numbers too large for float64.
 # ----------------------------------------------------------------------------------------------
 
 ARRAY_ARGUMENTS = ["H", "y", "w", "w0", "w_normalized", "w_raw", "rho", "norms", "penalty_weights", "l1_penalties"]
+
+# path.py (lasso_path, cross_validate) is being rewritten on another branch; these rows pass once
+# it converts l1_penalties with _validation.check_array and seed with _validation.check_seed.
+# When they do, these xfails turn into failures (strict): empty this set then.
+AWAITING_PATH_WIRING = {("lasso_path", "l1_penalties"), ("cross_validate", "l1_penalties"), ("cross_validate", "seed")}
+
+
+def awaiting(name, argument):
+    return pytest.mark.xfail(
+        (name, argument) in AWAITING_PATH_WIRING, strict=True,
+        reason="path.py must call _validation.check_array / check_seed",
+    )
+
+
+def masked(array):
+    out = np.ma.masked_array(np.array(array, dtype=float), mask=False)
+    out.mask.flat[0] = True
+    return out
+
+
+def with_huge_int(array):
+    """The array as nested lists of Python ints, one of them 10**400 (too large for float64)."""
+    out = np.array(array, dtype=float).round().astype(int).tolist()
+    row = out
+    while isinstance(row[0], list):
+        row = row[0]
+    row[0] = 10**400
+    return out
+
+
+WRONG_TYPES = {
+    "complex": (lambda a: np.asarray(a, dtype=float) + 1j, lassolib._validation.InputTypeError, "complex"),
+    "complex, zero imaginary part": (lambda a: np.asarray(a, dtype=complex), lassolib._validation.InputTypeError, "complex"),
+    "complex list": (lambda a: [complex(v) for v in np.ravel(a)] if np.ndim(a) == 1 else
+                     [[complex(v) for v in row] for row in np.asarray(a)], lassolib._validation.InputTypeError, "complex"),
+    "masked": (masked, lassolib._validation.InputTypeError, r"has masked entries.*\.filled"),
+    "numeric text": (lambda a: np.asarray(a, dtype=float).astype(str), lassolib._validation.InputTypeError, "text"),
+    "numeric text list": (lambda a: np.asarray(a, dtype=float).astype(str).tolist(), lassolib._validation.InputTypeError, "text"),
+    "huge int": (with_huge_int, ValueError, "too large for float64"),
+}
+
+
+def wrong_type_cases():
+    for argument in ARRAY_ARGUMENTS:
+        for name in takes(argument):
+            for kind in WRONG_TYPES:
+                yield pytest.param(name, argument, kind, id=f"{name}-{argument}-{kind}", marks=awaiting(name, argument))
+
+
+@pytest.mark.parametrize("name, argument, kind", list(wrong_type_cases()))
+def test_wrong_array_types_are_refused_naming_the_argument(name, argument, kind):
+    make, error, match = WRONG_TYPES[kind]
+    bad = make(DEFAULTS[argument])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning: nothing is cut silently
+        with pytest.raises(error, match=match) as info:
+            call(name, **{argument: bad})
+    assert argument in str(info.value)
+    assert not isinstance(info.value, OverflowError)
+    if error is not ValueError:
+        assert isinstance(info.value, TypeError) and isinstance(info.value, ValueError)
+
+
+def test_masked_array_with_nothing_masked_is_its_data():
+    a = lassolib.rss(np.ma.masked_array(H0), np.ma.masked_array(Y0), DEFAULTS["w"])
+    assert a == lassolib.rss(H0, Y0, DEFAULTS["w"])
+
+
+def test_masked_entries_in_a_list_are_refused():
+    with pytest.raises(TypeError, match="y has masked entries"):
+        lassolib.rss(H0, [np.ma.masked, *Y0[1:]], DEFAULTS["w"])
+
+
+SCALAR_ARGUMENTS = ["l1_penalty", "l2_penalty", "lambda_max", "step_size", "tolerance", "min_ratio", "noise", "correlation"]
+WRONG_SCALARS = {
+    "complex": (0.5 + 0j, TypeError),
+    "numpy complex": (np.complex128(0.5), TypeError),
+    "numeric text": ("0.5", TypeError),
+    "masked": (np.ma.masked, TypeError),
+    "huge int": (10**400, ValueError),
+    "huge negative int": (-(10**400), ValueError),
+}
+
+
+@pytest.mark.parametrize("kind", list(WRONG_SCALARS))
+@pytest.mark.parametrize("argument", SCALAR_ARGUMENTS)
+def test_wrong_scalar_types_are_refused_naming_the_argument(argument, kind):
+    bad, error = WRONG_SCALARS[kind]
+    names = takes(argument)
+    assert names
+    for name in names:
+        with pytest.raises(error) as info:
+            call(name, **{argument: bad})
+        assert isinstance(info.value, ValueError), f"{name}: {info.value!r}"
+        assert not isinstance(info.value, OverflowError)
+        assert argument in str(info.value), f"{name}: {info.value}"
+
+
+COUNT_ARGUMENTS = ["n_iterations", "max_sweeps", "n_penalties", "n_frames", "n_folds", "n_samples", "n_features"]
+
+
+@pytest.mark.parametrize("bad", [10**400, 2**63, 1 + 0j, "3"], ids=["huge", "2**63", "complex", "text"])
+@pytest.mark.parametrize("argument", COUNT_ARGUMENTS)
+def test_wrong_count_types_are_refused_naming_the_argument(argument, bad):
+    for name in takes(argument):
+        with pytest.raises(ValueError, match=argument):
+            call(name, **{argument: bad})
+
+
+def seed_cases():
+    for name in takes("seed"):
+        for bad in (-1, 1.5, "0", None, True, np.array([1, 2]), 0j, np.float64(3.0)):
+            yield pytest.param(name, bad, id=f"{name}-{bad!r}", marks=awaiting(name, "seed"))
+
+
+@pytest.mark.parametrize("name, bad", list(seed_cases()))
+def test_bad_seed_names_the_argument(name, bad):
+    with pytest.raises(ValueError, match=r"seed must be an integer >= 0"):
+        call(name, seed=bad)
+
+
+@pytest.mark.parametrize("name", takes("seed"))
+def test_good_seeds(name):
+    for seed in (0, 7, np.int64(3), 2**70):
+        call(name, seed=seed)
+
+
+# geometry (chapter 7): its functions take H and y through check_data; check the others here.
+def test_geometry_wrong_types():
+    from lassolib import exact_zero_frequency, random_problem, rss_grid
+
+    rng = np.random.default_rng(0)
+    for bad, error in [(1j, TypeError), ("1", TypeError), (10**400, ValueError)]:
+        with pytest.raises(error, match="noise"):
+            random_problem(rng, noise=bad)
+    with pytest.raises(ValueError, match=r"noise must be >= 0 \(σ, the standard deviation") as info:
+        random_problem(rng, noise=-1.0)
+    assert "radius" not in str(info.value)
+    for bad in (-1, 1.5, "0", None):
+        with pytest.raises(ValueError, match="seed must be an integer >= 0"):
+            exact_zero_frequency([0.5], n_problems=2, seed=bad)
+    with pytest.raises(TypeError, match="budget_fractions is complex"):
+        exact_zero_frequency(np.array([0.5 + 0j]), n_problems=2)
+    with pytest.raises(TypeError, match="w1_range contains text"):
+        rss_grid(H0[:, :2], Y0, ("-1", "1"), (-1, 1))
+
+
+def test_converter_messages_do_not_mention_H():
+    for name in ("normalized_to_raw_weights", "raw_to_normalized_weights"):
+        with pytest.raises(ValueError, match=r"norms has length 2 but must have length 3 \(the length of w_") as info:
+            call(name, norms=np.ones(2))
+        assert "H" not in str(info.value)
+
+
+# ----------------------------------------------------------------------------------------------
+# Inputs are never modified, and outputs never alias them
+# ----------------------------------------------------------------------------------------------
+
 
 
 def fresh_inputs(order):

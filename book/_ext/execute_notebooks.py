@@ -12,6 +12,7 @@ import sys
 import time
 
 import nbformat
+from kernel_transport import CONFIG as KERNEL_CONFIG  # encrypted kernel transport, no ipykernel warning
 from nbclient import NotebookClient
 
 BOOK = pathlib.Path(__file__).resolve().parents[1]
@@ -27,6 +28,7 @@ def execute(path):
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
         store_widget_state=False,
+        config=KERNEL_CONFIG,
     ).execute()
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:

@@ -1,0 +1,144 @@
+"""lassolib._jit: ``py_func`` in every mode, and a read-only install that still imports and solves.
+
+The read-only case runs in a subprocess on a copy of the package: the copy and HOME are made
+unwritable for real (a read-only bind mount when running as root, where permission bits are
+ignored; chmod otherwise), and the subprocess checks that it cannot write there before it imports
+lassolib and runs one solve.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lassolib
+from lassolib import _jit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def compiled_functions(module):
+    out = []
+    for name in dir(module):
+        f = getattr(module, name)
+        if hasattr(f, "py_func") and callable(f):
+            out.append((name, f))
+    return out
+
+
+def test_every_jitted_function_has_py_func():
+    from lassolib import coordinate_descent, path
+
+    found = compiled_functions(coordinate_descent) + compiled_functions(path)
+    assert found, "no compiled function found"
+    for name, f in found:
+        assert callable(f.py_func), name
+        assert f.py_func is f or not hasattr(f.py_func, "py_func"), name  # the plain function
+
+
+def run_python(code, env=None, cwd=None, prefix=()):
+    env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [*prefix, sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True, text=True, env=env, cwd=cwd, timeout=600,
+    )
+
+
+def test_py_func_with_the_jit_disabled():
+    out = run_python(
+        """
+        import lassolib._jit as j
+        assert not j.JIT_ENABLED
+        f = j.jit(lambda x: x + 1)
+        assert f.py_func is f and f(1) == 2
+        import lassolib
+        H = [[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]]
+        r = lassolib.lasso_coordinate_descent(H, [1.0, 2.0, 3.0], 0.1)
+        print(r.converged)
+        """,
+        env={"LASSOLIB_DISABLE_JIT": "1"},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "True"
+
+
+def test_py_func_with_the_jit_enabled():
+    if not _jit.JIT_ENABLED:
+        pytest.skip("numba disabled in this session")
+
+    def add_one(x):
+        return x + 1
+
+    f = _jit.jit(add_one)
+    assert f.py_func is add_one and f(1) == 2
+
+
+# ----------------------------------------------------------------------------------------------
+# Read-only install
+# ----------------------------------------------------------------------------------------------
+
+CHILD = """
+import os, sys, warnings
+ro = os.environ["LASSOLIB_RO_DIR"]
+# the mechanism is real: neither the package nor HOME can be written
+for where in (os.path.join(ro, "lassolib"), os.environ["HOME"]):
+    try:
+        open(os.path.join(where, "probe"), "w").close()
+    except OSError:
+        pass
+    else:
+        sys.exit("could write to " + where + ": the test would prove nothing")
+assert "NUMBA_CACHE_DIR" not in os.environ
+sys.path.insert(0, ro)
+warnings.simplefilter("error")  # no caching warnings either
+import lassolib, lassolib._jit
+assert lassolib.__file__.startswith(ro), lassolib.__file__
+H = [[1.0, 0.0], [0.0, 2.0], [1.0, 1.0]]
+print(lassolib.lasso_coordinate_descent(H, [1.0, 2.0, 3.0], 0.1).converged, lassolib._jit.DISK_CACHE)
+"""
+
+
+def read_only_prefix(directory):
+    """A command prefix under which ``directory`` is read-only, or None when none is available."""
+    if os.geteuid() != 0:
+        subprocess.run(["chmod", "-R", "a-w", str(directory)], check=True)
+        return ()
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return None
+    d = str(directory)
+    probe = subprocess.run(
+        [unshare, "-m", "sh", "-c", f'mount --bind "{d}" "{d}" && mount -o remount,bind,ro "{d}" "{d}"'],
+        capture_output=True,
+    )
+    if probe.returncode != 0:
+        return None
+    script = f'mount --bind "{d}" "{d}" && mount -o remount,bind,ro "{d}" "{d}" && exec "$@"'
+    return (unshare, "-m", "sh", "-c", script, "sh")
+
+
+def test_import_and_solve_from_a_read_only_install(tmp_path):
+    if not _jit.JIT_ENABLED:
+        pytest.skip("numba disabled in this session")
+    ro = tmp_path / "ro"
+    shutil.copytree(ROOT / "lassolib", ro / "lassolib", ignore=shutil.ignore_patterns("__pycache__"))
+    (ro / "home").mkdir()
+    prefix = read_only_prefix(ro)
+    if prefix is None:
+        pytest.skip("no way to make a directory read-only here (root without unshare -m)")
+    env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "XDG_CACHE_HOME", "PYTHONPATH")}
+    env.update(HOME=str(ro / "home"), LASSOLIB_RO_DIR=str(ro), PYTHONDONTWRITEBYTECODE="1")
+    try:
+        out = subprocess.run(
+            [*prefix, sys.executable, "-c", CHILD], capture_output=True, text=True, env=env, timeout=600,
+            cwd=str(ro),
+        )
+    finally:
+        subprocess.run(["chmod", "-R", "u+w", str(ro)], check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split() == ["True", "False"]
