@@ -75,7 +75,8 @@ serve:
 notebooks: $(STAMP)
 	$(BIN)/python book/_ext/execute_notebooks.py
 
-## bench: side-by-side benchmarks against scikit-learn
+## bench: lassolib against scikit-learn, celer and skglm at matched certified accuracy; prints the
+## tables and stores benchmarks/results/<date>.json and latest.json (`benchmarks/run.py --quick`: seconds)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 

@@ -1,248 +1,751 @@
-"""Side-by-side benchmark of lassolib's lasso solvers against scikit-learn (``make bench``).
+"""lassolib's lasso solvers against scikit-learn, celer and skglm, at matched certified accuracy (``make bench``).
 
-For each case both libraries solve the same problem, in one process, with the runs alternating
-(lassolib, scikit-learn, lassolib, ...); the table shows the median wall time of each, their ratio,
-and how far each answer is from a reference solved by scikit-learn at tol=1e-14 (largest
-absolute difference over the whole path, divided by the largest reference weight). The two are
-timed at matched accuracy: scikit-learn at tol=1e-8 (its stopping rule is relative: updates below
-tol·max|w| and duality gap below tol·‖y‖²), lassolib at an absolute tolerance on the largest
-|Δw_j| of a sweep chosen per case as a fraction of the largest reference weight (printed). Both
-answers must be within 1e-5 of the reference.
+Every solver solves THE SAME problem, the book's lasso ``RSS(w) + λ Σ_{j penalized} |w_j|``;
+the peers' ``alpha`` is ``λ / (2 n)``. When a case has unpenalized columns (diabetes: the
+intercept, column 0 of ``lassolib.diabetes_problem()``), the peers get the equivalent problem
+without them: the penalized columns and y projected off the unpenalized columns (for diabetes:
+the features are already centered, so this is y − ȳ and the features as they are), fitted with
+``fit_intercept=False``; the unpenalized weights are then the least-squares fit of the remaining
+residual (for diabetes, ȳ·√n). Every answer is judged on the full problem.
 
-The book's λ is scikit-learn's alpha times 2n (objective RSS + λ‖w‖₁ versus RSS/(2n) + α‖w‖₁).
-The data are centered and no intercept is fitted. Peak memory is measured with tracemalloc in a
-separate, untimed call and shown relative to the size of H. numba compiles lassolib's loops once
-(cache=True, on disk); the compile time is reported separately and every function is called once
-before timing.
+Accuracy is certified, not assumed: for every solver, case and penalty, the relative duality gap
+of the answer is computed by :func:`lassolib.certificates.certificate` (for a path: the largest
+over its penalties), and the distance to a reference (the answer with the smallest certified gap
+among every answer computed for that case, per penalty: "the best of all") as
+``max |w − w_ref| / max |w_ref|`` over the penalized weights (over the whole path for a path).
+lassolib runs at its defaults; its certified gap sets the target ``max(gap_lassolib, 1e-12)``,
+capped at 1e-8. Each peer then runs at the coarsest of its own ``tol`` values (10^-2 … 10^-14)
+whose certified gap meets the target; "matched" means gap <= target and distance <= 1e-5, and
+anything else is flagged in the table (lassolib too, when its default answer is above the 1e-8 cap
+or 1e-5 from the reference).
 
-Run: ``make bench`` (or ``.venv/bin/python benchmarks/run.py [--quick]``).
+Time: the median of ``--repeats`` (default 5) runs alternating between the solvers
+(A, B, C, D, A, B, …) in one process with one BLAS/OpenMP thread (the environment variables are
+set before NumPy is imported, and threadpoolctl limits the pools), after an untimed warm-up run
+(numba compilation excluded; lassolib's compile and cache-load times and skglm's first-call
+compile time are reported separately). A solver whose single run exceeds ``--budget`` seconds / 5
+gets fewer repeats (never fewer than 3); the count is stored. Peak memory per call, in one more,
+untimed call: tracemalloc's peak (Python and NumPy allocations only: it does not see memory that
+numba-compiled code, celer's Cython or BLAS allocate themselves), and the growth of the process's
+peak resident set size (VmHWM, reset through /proc/self/clear_refs before the call; it sees every
+allocation, but not memory reused from pages the process already holds).
+
+The results go to ``benchmarks/results/<date>.json`` and ``benchmarks/results/latest.json`` (schema
+in README "Measured performance"), with gap-against-time curves (each solver at a ladder of
+tolerances) for two cases.
+
+Run: ``make bench`` (or ``.venv/bin/python benchmarks/run.py [--quick] [--json PATH]``).
 """
 
-import argparse
 import os
-import platform
-import statistics
-import sys
-import time
-import tracemalloc
-import warnings
 
-import numpy as np
-import sklearn
-import threadpoolctl
-from sklearn.exceptions import ConvergenceWarning as SklearnConvergenceWarning
-from sklearn.linear_model import Lasso
-from sklearn.linear_model import lasso_path as sklearn_lasso_path
+# One BLAS/OpenMP thread, before NumPy (or anything that imports it) is loaded. (Imported as a
+# module, by the tests, it leaves the environment alone; main() still limits the pools.)
+if __name__ == "__main__":
+    for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_name] = "1"
 
-import lassolib
-from lassolib import _jit
-from lassolib import coordinate_descent as cd
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import pathlib  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+import warnings  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 
-MATCH = 1e-5  # both answers within this of the reference (relative to the largest weight)
-SKLEARN_TOL = 1e-8
-REFERENCE_TOL = 1e-14
-# lassolib's tolerance = f × the largest reference weight, with f the first of these (coarsest
-# first) whose answer matches the reference (chosen once per case, untimed, and printed).
-LASSOLIB_RELATIVE_TOLS = (1e-6, 1e-7, 1e-8, 1e-9, 1e-10, 1e-11)
+import numpy as np  # noqa: E402
+import threadpoolctl  # noqa: E402
+
+import lassolib  # noqa: E402
+from lassolib.certificates import certificate  # noqa: E402
+
+SCHEMA = "lassolib-bench/1"
+RESULTS = pathlib.Path(__file__).resolve().parent / "results"
+MATCH = 1e-5  # largest allowed distance to the reference, relative to the largest reference weight
+GAP_FLOOR = 1e-12  # the target relative gap is never asked below this ...
+GAP_CAP = 1e-8  # ... nor above this (lassolib is flagged when its default answer is above it)
+PEER_TOLS = tuple(10.0**-k for k in range(2, 15))  # each peer's ``tol`` ladder, coarsest first
+CURVE_TOLS = tuple(10.0**-k for k in range(1, 15))
+PEERS = ("scikit-learn", "celer", "skglm")
+SOLVERS = ("lassolib", *PEERS)
 
 
-def centered(H, y):
-    return np.asfortranarray(H - H.mean(axis=0)), y - y.mean()
+# --------------------------------------------------------------------------------------------
+# Problems
 
 
-def cases():
-    diabetes = lassolib.load_diabetes()
-    H, y, _ = lassolib.make_sparse_regression(2000, 100, 10, seed=0)
-    H2, y2, _ = lassolib.make_sparse_regression(500, 1000, 100, seed=0)
+@dataclass
+class Problem:
+    """The book's lasso on (H, y) with ``unpenalized`` columns, and the peers' equivalent."""
+
+    name: str
+    H: np.ndarray
+    y: np.ndarray
+    unpenalized: tuple = ()
+    description: str = ""
+    X: np.ndarray = field(init=False)  # the peers' design: penalized columns, projected
+    target: np.ndarray = field(init=False)  # the peers' y, projected
+    lambda_max: float = field(init=False)
+
+    def __post_init__(self):
+        self.H = np.asfortranarray(self.H, dtype=np.float64)
+        self.y = np.ascontiguousarray(self.y, dtype=np.float64)
+        d = self.H.shape[1]
+        self.penalized = np.ones(d, dtype=bool)
+        self.penalized[list(self.unpenalized)] = False
+        X, target = self.H[:, self.penalized], self.y
+        if self.unpenalized:
+            U = self.H[:, ~self.penalized]
+            # Projecting off span(U) turns the lasso with unpenalized U into a plain lasso.
+            X = X - U @ np.linalg.lstsq(U, X, rcond=None)[0]
+            target = target - U @ np.linalg.lstsq(U, target, rcond=None)[0]
+        self.X = np.asfortranarray(X)
+        self.target = np.ascontiguousarray(target)
+        self.lambda_max = float(lassolib.lambda_max(self.H, self.y, unpenalized=self.unpenalized))
+
+    @property
+    def n(self):
+        return self.H.shape[0]
+
+    def full_weights(self, w_penalized):
+        """The full w from the peers' penalized weights: unpenalized ones by least squares."""
+        w = np.zeros(self.H.shape[1])
+        w[self.penalized] = w_penalized
+        if self.unpenalized:
+            U = self.H[:, ~self.penalized]
+            residual = self.y - self.H[:, self.penalized] @ w_penalized
+            w[~self.penalized] = np.linalg.lstsq(U, residual, rcond=None)[0]
+        return w
+
+    def certify(self, W, penalties):
+        """(relative gaps, primal objectives) of each row of W, by lassolib.certificates."""
+        certificates = [certificate(self.H, self.y, w, lam, unpenalized=self.unpenalized)
+                        for w, lam in zip(W, penalties)]
+        return (np.array([c.relative_gap for c in certificates]),
+                np.array([c.primal for c in certificates]))
+
+    def relative_gaps(self, W, penalties):
+        return self.certify(W, penalties)[0]
+
+
+def sparse_problem(name, n, d, k, correlation=0.0, seed=0):
+    H, y, _ = lassolib.make_sparse_regression(n, d, k, correlation=correlation, seed=seed)
+    text = f"make_sparse_regression({n}, {d}, {k}, correlation={correlation}, seed={seed}), no intercept"
+    return Problem(name, H, y, (), text)
+
+
+def problems(quick):
+    book = lassolib.diabetes_problem()
+    diabetes = Problem(
+        "diabetes 442x10+intercept", book.H, book.y, (0,),
+        "lassolib.diabetes_problem(): centered unit-norm features, unpenalized unit-norm intercept "
+        "column 0; peers: the 10 features and y - mean(y), fit_intercept=False",
+    )
+    if quick:
+        return [
+            diabetes,
+            sparse_problem("synthetic 50x10", 50, 10, 3),
+            sparse_problem("sparse 30x60", 30, 60, 6),
+            sparse_problem("correlated 30x60 (0.9)", 30, 60, 6, correlation=0.9),
+            sparse_problem("wide 20x100", 20, 100, 4),
+            sparse_problem("tall 200x5", 200, 5, 3),
+        ]
     return [
-        ("diabetes 442x10", *centered(diabetes.H, diabetes.y)),
-        ("synthetic 2000x100, 10 nonzero", *centered(H, y)),
-        ("synthetic 500x1000, 100 nonzero", *centered(H2, y2)),
+        diabetes,
+        sparse_problem("synthetic 2000x100", 2000, 100, 10),
+        sparse_problem("sparse 500x1000", 500, 1000, 100),
+        sparse_problem("correlated 500x1000 (0.9)", 500, 1000, 100, correlation=0.9),
+        sparse_problem("wide 200x10000", 200, 10000, 20),
+        sparse_problem("tall 20000x200", 20000, 200, 20),
     ]
 
 
-def agreement(weights, reference):
-    return float(np.max(np.abs(weights - reference)) / np.max(np.abs(reference)))
+# --------------------------------------------------------------------------------------------
+# Solvers: each returns the full weights (rows = penalties for a path), on the book's problem.
 
 
-def count_sklearn_warnings(run):
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", SklearnConvergenceWarning)
-        run()
-    return sum(issubclass(w.category, SklearnConvergenceWarning) for w in caught)
+def lassolib_single(p, lam, tol):
+    kwargs = {} if tol is None else {"tolerance": tol}
+    return lassolib.lasso_coordinate_descent(p.H, p.y, lam, unpenalized=p.unpenalized, **kwargs).weights
 
 
-def calibrate(run_at, reference):
-    """The coarsest tolerance (a fraction of the largest reference weight) that matches."""
-    scale = np.max(np.abs(reference))
-    for fraction in LASSOLIB_RELATIVE_TOLS:
-        if agreement(run_at(fraction * scale), reference) <= MATCH:
-            break
-    return fraction * scale
+def lassolib_path(p, lams, tol):
+    kwargs = {} if tol is None else {"tolerance": tol}
+    return lassolib.lasso_path(p.H, p.y, lams, unpenalized=p.unpenalized, **kwargs)[1]
 
 
-def median_times(run_a, run_b, repeats):
-    """Alternate the two runs; return their median times and last outputs."""
-    times_a, times_b = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out_a = run_a()
-        times_a.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        out_b = run_b()
-        times_b.append(time.perf_counter() - start)
-    return statistics.median(times_a), statistics.median(times_b), out_a, out_b
+def sklearn_single(p, lam, tol):
+    from sklearn.linear_model import Lasso
+
+    # max_iter high enough that ``tol`` decides when it stops (the default, 1000, often does not).
+    model = Lasso(alpha=lam / (2 * p.n), fit_intercept=False, tol=tol, max_iter=100_000)
+    return p.full_weights(model.fit(p.X, p.target).coef_)
 
 
-def peak_memory(run):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    run()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
+def sklearn_path(p, lams, tol):
+    from sklearn.linear_model import lasso_path
+
+    coefs = lasso_path(p.X, p.target, alphas=lams / (2 * p.n), tol=tol, max_iter=100_000)[1]
+    return np.array([p.full_weights(c) for c in coefs.T])
 
 
-def compile_times():
-    """Fresh numba compilation (no disk cache) of each compiled loop, on small arguments."""
-    if not _jit.JIT_ENABLED:
-        return {}
-    import numba
+def celer_single(p, lam, tol):
+    import celer
 
-    H = np.asfortranarray(np.random.default_rng(0).standard_normal((20, 5)))
-    y = H @ np.ones(5)
-    penalized = np.ones(5, dtype=bool)
-    out = {}
-    start = time.perf_counter()
-    f = numba.njit(cd.coordinate_descent_sweeps.py_func)
-    f(H, np.zeros(5), y.copy(), np.einsum("ij,ij->j", H, H), penalized, 1.0, 1e-8, 10,
-      np.empty(11), np.empty(10))
-    out["coordinate_descent_sweeps"] = time.perf_counter() - start
-    start = time.perf_counter()
-    g = numba.njit(cd.gram_coordinate_descent_sweeps.py_func)
-    G = np.ascontiguousarray(H.T @ H)
-    g(G, H.T @ y, float(y @ y), np.zeros(5), np.zeros(5), penalized, 1.0, 1e-8, 10,
-      np.empty(11), np.empty(10))
-    out["gram_coordinate_descent_sweeps"] = time.perf_counter() - start
+    model = celer.Lasso(alpha=lam / (2 * p.n), fit_intercept=False, tol=tol)
+    return p.full_weights(model.fit(p.X, p.target).coef_)
+
+
+def celer_path_(p, lams, tol):
+    from celer import celer_path
+
+    coefs = celer_path(p.X, p.target, "lasso", alphas=lams / (2 * p.n), tol=tol)[1]
+    return np.array([p.full_weights(c) for c in coefs.T])
+
+
+def skglm_single(p, lam, tol):
+    import skglm
+
+    model = skglm.Lasso(alpha=lam / (2 * p.n), fit_intercept=False, tol=tol)
+    return p.full_weights(model.fit(p.X, p.target).coef_)
+
+
+def skglm_path(p, lams, tol):
+    import skglm
+
+    model = skglm.Lasso(alpha=1.0, fit_intercept=False, tol=tol)
+    coefs = model.path(p.X, p.target, lams / (2 * p.n))[1]
+    return np.array([p.full_weights(c) for c in coefs.T])
+
+
+IMPLEMENTATIONS = {
+    "lassolib": (lassolib_single, lassolib_path,
+                 "lasso_coordinate_descent / lasso_path at their defaults"),
+    "scikit-learn": (sklearn_single, sklearn_path,
+                     "sklearn.linear_model.Lasso / lasso_path (warm-started path), max_iter=100000"),
+    "celer": (celer_single, celer_path_, "celer.Lasso / celer.celer_path (its path function)"),
+    "skglm": (skglm_single, skglm_path,
+              "skglm.Lasso (AndersonCD, its default solver) / skglm.Lasso.path (warm-started)"),
+}
+
+
+def versions():
+    import scipy
+    import sklearn
+
+    out = {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
+           "scikit-learn": sklearn.__version__, "lassolib": lassolib.__version__}
+    for name in ("numba", "celer", "skglm", "threadpoolctl"):
+        try:
+            out[name] = __import__(name).__version__
+        except ImportError:
+            out[name] = None
     return out
 
 
-def main():
+def available_solvers(requested):
+    out = []
+    for name in requested:
+        if name in ("celer", "skglm"):
+            try:
+                __import__(name)
+            except ImportError:
+                print(f"note: {name} is not installed; skipped (pip install -r requirements.txt)")
+                continue
+        out.append(name)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Measurements
+
+
+def call(run):
+    """Run, return (weights, seconds, number of convergence warnings)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        start = time.perf_counter()
+        out = run()
+        seconds = time.perf_counter() - start
+    n_warn = sum("onvergence" in w.category.__name__ for w in caught)
+    return np.atleast_2d(np.asarray(out, dtype=np.float64)), seconds, n_warn
+
+
+def _proc_status():
+    values = {}
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(("VmHWM:", "VmRSS:")):
+                key, value = line.split(":")
+                values[key] = int(value.split()[0]) * 1024
+    return values
+
+
+def peak_memory(run):
+    """(tracemalloc peak, growth of the peak RSS) of one call, in bytes (None if not available)."""
+    rss_growth = None
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # reset VmHWM to the current RSS (Linux >= 4.0)
+        before = _proc_status()["VmRSS"]
+        rss_ok = True
+    except OSError:
+        rss_ok = False
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run()
+    _, traced = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    if rss_ok:
+        rss_growth = max(0, _proc_status()["VmHWM"] - before)
+    return traced, rss_growth
+
+
+def distance(W, reference, penalized):
+    scale = np.max(np.abs(reference[:, penalized]))
+    diff = np.max(np.abs(W[:, penalized] - reference[:, penalized]))
+    if scale == 0.0:
+        return float(diff)
+    return float(diff / scale)
+
+
+@dataclass
+class Answer:
+    solver: str
+    tol: object
+    W: np.ndarray
+    seconds: float
+    gaps: np.ndarray
+    primal: np.ndarray
+    warnings: int
+
+    @property
+    def gap(self):
+        return float(np.max(self.gaps))
+
+
+def solve(problem, solver, task, penalties, tol, inject=None):
+    single, path, _ = IMPLEMENTATIONS[solver]
+    if task == "path":
+        def run():
+            return path(problem, penalties, tol)
+    else:
+        def run():
+            return single(problem, float(penalties[0]), tol)
+    if inject == solver:
+        plain = run
+
+        def run():  # a wrong answer: every weight 0.1% too large (the harness must flag it)
+            return np.asarray(plain()) * 1.001
+
+    return run
+
+
+def calibrate(problem, solver, task, penalties, target, inject, points, budget):
+    """The coarsest ``tol`` on the ladder whose answer's certified gap meets ``target``."""
+    k = max(0, min(len(PEER_TOLS) - 1, round(-math.log10(target)) - 4))
+    tried = {}
+
+    def attempt(i):
+        if i not in tried:
+            W, seconds, n_warn = call(solve(problem, solver, task, penalties, PEER_TOLS[i], inject))
+            answer = Answer(solver, PEER_TOLS[i], W, seconds, *problem.certify(W, penalties), n_warn)
+            tried[i] = answer
+            points.append({"tol": answer.tol, "time_s": seconds, "relative_gap": answer.gap})
+        return tried[i]
+
+    if attempt(k).gap <= target:
+        while k > 0 and attempt(k - 1).gap <= target:
+            k -= 1
+    else:
+        # Finer until the target is met; give up (the answer is then flagged) when the time spent
+        # exceeds the budget or three refinements in a row did not improve the best gap by 10%
+        # (the solver's own stopping rule no longer moves the certified gap).
+        spent, stalls, best = tried[k].seconds, 0, tried[k].gap
+        while k < len(PEER_TOLS) - 1 and tried[k].gap > target and spent < budget and stalls < 3:
+            k += 1
+            spent += attempt(k).seconds
+            stalls = stalls + 1 if tried[k].gap > 0.9 * best else 0
+            best = min(best, tried[k].gap)
+        passing = [i for i in tried if tried[i].gap <= target]
+        k = min(passing) if passing else min(tried, key=lambda i: tried[i].gap)
+    return attempt(k), list(tried.values())
+
+
+def repeats_for(seconds, repeats, budget):
+    if seconds * repeats <= budget:
+        return repeats
+    return max(3, min(repeats, int(budget / max(seconds, 1e-9))))
+
+
+def run_task(problem, task, ratio, n_penalties, solvers, args, log):
+    if task == "path":
+        penalties = lassolib.penalty_grid(problem.lambda_max, n_penalties=n_penalties, min_ratio=1e-3)
+        label = f"path {n_penalties}: {problem.name}"
+    else:
+        penalties = np.array([problem.lambda_max / ratio])
+        label = f"λmax/{ratio}: {problem.name}"
+    log(f"  {label} ...")
+    entry = {"case": label, "problem": problem.name, "task": task,
+             "shape": list(problem.H.shape), "unpenalized": list(problem.unpenalized),
+             "lambda_max": problem.lambda_max,
+             "lambda_ratio": None if task == "path" else ratio,
+             "n_penalties": int(penalties.size),
+             "penalties": [float(v) for v in penalties] if task == "single" else None}
+
+    answers, candidates, curve_points = {}, [], {}
+    # lassolib at its defaults (the first call is its warm-up); then its gap sets the target.
+    if "lassolib" in solvers:
+        run = solve(problem, "lassolib", task, penalties, None, args.inject_error)
+        call(run)  # warm-up
+        W, seconds, n_warn = call(run)
+        answers["lassolib"] = Answer("lassolib", None, W, seconds, *problem.certify(W, penalties), n_warn)
+        candidates.append(answers["lassolib"])
+    if args.target_gap is not None:
+        target = args.target_gap
+    elif "lassolib" in answers:
+        target = min(max(answers["lassolib"].gap, GAP_FLOOR), GAP_CAP)
+    else:
+        target = GAP_CAP
+    entry["target_relative_gap"] = target
+    for solver in solvers:
+        if solver == "lassolib":
+            continue
+        if solver not in FIRST_CALL:  # the very first call of a peer (skglm compiles with numba)
+            _, seconds, _ = call(solve(problem, solver, task, penalties, 1e-4))
+            FIRST_CALL[solver] = seconds
+        curve_points[solver] = []
+        answers[solver], tried = calibrate(problem, solver, task, penalties, target,
+                                           args.inject_error, curve_points[solver], args.budget)
+        candidates.extend(tried)
+
+    # The reference, per penalty: the answer with the smallest certified gap (the best of all).
+    gaps = np.array([c.gaps for c in candidates])
+    best = np.argmin(gaps, axis=0)
+    reference = np.array([candidates[b].W[i] for i, b in enumerate(best)])
+    best_primal = np.min([c.primal for c in candidates], axis=0)
+    entry["reference"] = {
+        "rule": "per penalty, the answer with the smallest certified relative gap among all computed",
+        "relative_gap": float(np.max(gaps[best, np.arange(penalties.size)])),
+        "from": sorted({f"{candidates[b].solver} tol={candidates[b].tol}" for b in best}),
+    }
+
+    # Timing: alternating runs, after one more warm-up of each at its chosen tol.
+    runs = {s: solve(problem, s, task, penalties, answers[s].tol, args.inject_error) for s in solvers}
+    counts = {s: repeats_for(answers[s].seconds, args.repeats, args.budget) for s in solvers}
+    times = {s: [] for s in solvers}
+    for r in range(max(counts.values())):
+        for s in solvers:
+            if r < counts[s]:
+                W, seconds, _ = call(runs[s])
+                times[s].append(seconds)
+    results = {}
+    for s in solvers:
+        a = answers[s]
+        d = distance(a.W, reference, problem.penalized)
+        traced, rss = peak_memory(runs[s])
+        excess = float(np.max((a.primal - best_primal) / np.where(best_primal > 0, best_primal, 1.0)))
+        flags, notes = [], []
+        gap_ok = a.gap <= target * (1 + 1e-9)
+        if not gap_ok:
+            flags.append(f"certified relative gap {a.gap:.1e} above the target {target:.0e} "
+                         f"(objective {excess:.1e} above the best answer's)")
+        if d > MATCH:
+            flags.append(f"{d:.1e} from the reference (> {MATCH:g})")
+        if a.warnings:
+            notes.append(f"{a.warnings} convergence warning(s) at tol={a.tol}")
+        results[s] = {
+            "tol": a.tol, "time_s": statistics.median(times[s]), "times_s": times[s],
+            "repeats": len(times[s]), "relative_gap": a.gap, "distance": d,
+            "objective_excess": excess,
+            "matched": gap_ok and d <= MATCH,
+            "convergence_warnings": a.warnings,
+            "peak_tracemalloc_bytes": traced, "peak_rss_growth_bytes": rss,
+            "flags": flags, "notes": notes,
+        }
+    entry["results"] = results
+    entry["H_bytes"] = int(problem.H.nbytes)
+    entry["calibration"] = curve_points
+    entry["ratios"] = ratios(results)
+    return entry
+
+
+def ratios(results):
+    if "lassolib" not in results:
+        return {}
+    ours = results["lassolib"]["time_s"]
+    out = {f"lassolib/{s}": ours / results[s]["time_s"] for s in results if s != "lassolib"}
+    # The best peer among those whose answer matched (all peers if none did).
+    peers = [s for s in results if s != "lassolib"]
+    matched = [s for s in peers if results[s]["matched"]] or peers
+    if matched:
+        best = min(matched, key=lambda s: results[s]["time_s"])
+        out["lassolib/best peer"] = ours / results[best]["time_s"]
+        out["best peer"] = best
+    return out
+
+
+FIRST_CALL = {}
+
+
+def curve(problem, ratio, solvers, args, log):
+    """(time, certified relative gap) of each solver at a ladder of tolerances, one penalty."""
+    lam = np.array([problem.lambda_max / ratio])
+    tols = CURVE_TOLS[::3] if args.quick else CURVE_TOLS
+    out = {"case": f"λmax/{ratio}: {problem.name}", "lambda": float(lam[0]), "solvers": {}}
+    log(f"  gap-vs-time curve: {out['case']} ...")
+    for s in solvers:
+        points = []
+        for tol in ([None] if s == "lassolib" else []) + list(tols):
+            run = solve(problem, s, "single", lam, tol, None)
+            runs = [call(run) for _ in range(3)]
+            W = runs[-1][0]
+            points.append({"tol": tol, "time_s": statistics.median(r[1] for r in runs),
+                           "relative_gap": float(problem.relative_gaps(W, lam)[0]),
+                           "convergence_warnings": runs[-1][2]})
+        out["solvers"][s] = points
+    return out
+
+
+def lassolib_first_call(skip):
+    """Import and first-call time of lassolib in fresh processes: cold (empty numba cache) and warm."""
+    if skip:
+        return None
+    code = (
+        "import time; t0 = time.perf_counter(); import lassolib, numpy as np; t1 = time.perf_counter(); "
+        "H, y, _ = lassolib.make_sparse_regression(30, 8, 3); "
+        "lassolib.lasso_coordinate_descent(H, y, 1.0); lassolib.lasso_path(H, y, n_penalties=3); "
+        "print(t1 - t0, time.perf_counter() - t1)"
+    )
+    out = {}
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        for label in ("cold_compile", "cache_load"):
+            result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                    check=True)
+            import_s, first_s = map(float, result.stdout.split()[-2:])
+            out[f"{label}_s"] = first_s
+            out[f"{label}_import_s"] = import_s
+    out["note"] = ("first lasso_coordinate_descent + lasso_path calls in a fresh process: cold = empty "
+                   "numba cache (NUMBA_CACHE_DIR=temporary directory), cache_load = the same cache, "
+                   "second process; import time of lassolib separate")
+    return out
+
+
+def machine():
+    model = None
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        nproc = int(subprocess.run(["nproc"], capture_output=True, text=True).stdout)
+    except (OSError, ValueError):
+        nproc = os.cpu_count()
+    return {
+        "nproc": nproc, "cpu_model": model or platform.processor(), "machine": platform.machine(),
+        "system": f"{platform.system()} {platform.release()}",
+        "load_average_at_start": list(os.getloadavg()),
+        "blas": [{k: pool.get(k) for k in ("user_api", "internal_api", "version", "num_threads")}
+                 for pool in threadpoolctl.threadpool_info()],
+        "thread_environment": {k: os.environ.get(k) for k in
+                               ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+
+
+def fmt_time(seconds):
+    return f"{seconds * 1e3:.3g} ms" if seconds < 10 else f"{seconds:.3g} s"
+
+
+def print_tables(report):
+    solvers = report["solvers"]
+    peers = [s for s in solvers if s != "lassolib"]
+    rows = report["cases"]
+    width = max(len(r["case"]) for r in rows) + 1
+    print()
+    print("time (median; * = flagged: not matched, see below)")
+    head = f"{'case':<{width}}" + "".join(f"{s:>13}" for s in solvers)
+    if "lassolib" in solvers:
+        head += "".join(f"{'÷ ' + s:>15}" for s in peers) + f"{'÷ best peer':>21}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        res = r["results"]
+        line = f"{r['case']:<{width}}"
+        for s in solvers:
+            mark = "" if res[s]["matched"] else "*"
+            line += f"{fmt_time(res[s]['time_s']) + mark:>13}"
+        if "lassolib" in solvers:
+            line += "".join(f"{r['ratios'][f'lassolib/{s}']:>15.2f}" for s in peers)
+            if peers:
+                line += f"{r['ratios']['lassolib/best peer']:>8.2f} {r['ratios']['best peer']:<12}"
+        print(line)
+    print()
+    print("accuracy: certified relative duality gap / distance to the reference (max|Δw| / max|w_ref|), "
+          "and each peer's tol")
+    head = f"{'case':<{width}}{'target':>8}" + "".join(f"{s:>28}" for s in solvers)
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        line = f"{r['case']:<{width}}{r['target_relative_gap']:>8.0e}"
+        for s in solvers:
+            x = r["results"][s]
+            tol = "default" if x["tol"] is None else f"{x['tol']:.0e}"
+            line += f"{x['relative_gap']:>10.1e} {x['distance']:>7.1e} {tol:>8}"
+        print(line)
+    print()
+    print("peak memory per call / size of H: tracemalloc (Python + NumPy) | growth of peak RSS")
+    head = f"{'case':<{width}}{'H':>10}" + "".join(f"{s:>18}" for s in solvers)
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        line = f"{r['case']:<{width}}{r['H_bytes'] / 2**20:>8.2f}MB"
+        for s in solvers:
+            x = r["results"][s]
+            rss = "n/a" if x["peak_rss_growth_bytes"] is None else f"{x['peak_rss_growth_bytes'] / r['H_bytes']:.2f}"
+            line += f"{x['peak_tracemalloc_bytes'] / r['H_bytes']:>11.2f} | {rss:>4}"
+        print(line)
+    flags = [(r["case"], s, f) for r in rows for s in solvers for f in r["results"][s]["flags"]]
+    print()
+    for case, s, f in flags:
+        print(f"FLAG {s}, {case}: {f}")
+    for r in rows:
+        for s in solvers:
+            for note in r["results"][s]["notes"]:
+                print(f"note {s}, {r['case']}: {note}")
+    summary = report["summary"]
+    if summary.get("worst_ratio_to_best_peer") is not None:
+        w = summary["worst_ratio_to_best_peer"]
+        print(f"worst lassolib / best peer: {w['ratio']:.2f} ({w['case']})")
+    print(f"all answers matched: {summary['all_matched']}")
+
+
+def summarize(report):
+    rows = report["cases"]
+    worst = None
+    for r in rows:
+        ratio = r["ratios"].get("lassolib/best peer")
+        if ratio is not None and (worst is None or ratio > worst["ratio"]):
+            worst = {"ratio": ratio, "case": r["case"]}
+    flagged = [{"case": r["case"], "solver": s, "flags": x["flags"]}
+               for r in rows for s, x in r["results"].items() if not x["matched"]]
+    return {"worst_ratio_to_best_peer": worst, "all_matched": not flagged, "flagged": flagged}
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7, help="timed runs of each (median), >= 5")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="BLAS/OpenMP threads for both libraries (default 1: the machine is shared)")
-    args = parser.parse_args()
-    with threadpoolctl.threadpool_limits(args.threads):
-        return benchmark(args)
+    parser.add_argument("--quick", action="store_true", help="tiny problems (seconds; for the tests)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each solver (median), >= 5")
+    parser.add_argument("--budget", type=float, default=20.0,
+                        help="seconds of timed runs per solver and case before repeats drop (>= 3)")
+    parser.add_argument("--solvers", default=",".join(SOLVERS),
+                        help=f"comma-separated subset of {','.join(SOLVERS)}")
+    parser.add_argument("--cases", default=None, help="only the problems whose name contains this")
+    parser.add_argument("--target-gap", type=float, default=None,
+                        help="fixed target relative gap for the peers (default: lassolib's, clipped)")
+    parser.add_argument("--json", default=None,
+                        help="where to store the JSON (default: benchmarks/results/<date>.json and "
+                             "latest.json; with --quick nothing unless given)")
+    parser.add_argument("--no-curves", action="store_true", help="skip the gap-against-time curves")
+    parser.add_argument("--no-compile-time", action="store_true",
+                        help="skip lassolib's cold-compile measurement (two fresh processes)")
+    parser.add_argument("--inject-error", default=None, choices=SOLVERS,
+                        help="make this solver's answers 0.1%% wrong, to check the flags (testing)")
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be >= 1")
+    requested = [s.strip() for s in args.solvers.split(",") if s.strip()]
+    unknown = sorted(set(requested) - set(SOLVERS))
+    if unknown:
+        parser.error(f"unknown solver(s) {unknown}; choose from {list(SOLVERS)}")
+    with threadpoolctl.threadpool_limits(1):
+        report = benchmark(args, available_solvers(requested))
+    print_tables(report)
+    paths = [pathlib.Path(args.json)] if args.json else (
+        [] if args.quick else [RESULTS / f"{report['date'][:10]}.json", RESULTS / "latest.json"])
+    for path in paths:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(report, indent=1, default=float) + "\n")
+        print(f"stored {path}")
+    return 0 if report["summary"]["all_matched"] else 1
 
 
-def benchmark(args):
-    repeats = max(5, args.repeats)
-    warnings.simplefilter("ignore", SklearnConvergenceWarning)
+def benchmark(args, solvers):
+    started = time.perf_counter()
 
-    print("lassolib vs scikit-learn, lasso (λ = 2nα), centered data, no intercept")
-    print(f"python {platform.python_version()}, numpy {np.__version__}, scikit-learn {sklearn.__version__}, "
-          f"numba {_jit.numba.__version__ if _jit.JIT_ENABLED else 'disabled'}, machine {platform.machine()}, "
-          f"{os.cpu_count()} CPUs")
-    for pool in threadpoolctl.threadpool_info():
-        print(f"  {pool['user_api']}: {pool['internal_api']} {pool.get('version')}, "
-              f"{pool['num_threads']} threads (limited with threadpoolctl to --threads {args.threads}), {pool.get('threading_layer', '')} "
-              f"{pool.get('architecture', '')}")
-    # The machine sets OPENBLAS_CORETYPE (it picks OpenBLAS's kernels); the benchmark leaves it.
-    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "LASSOLIB_DISABLE_JIT"):
-        print(f"  {name}={os.environ.get(name, '(unset)')}")
-    for name, seconds in compile_times().items():
-        print(f"  numba compile time (fresh, no cache) of {name}: {seconds:.2f} s")
-    H, y = cases()[0][1:]
-    start = time.perf_counter()
-    lassolib.lasso_path(H, y, n_penalties=3)
-    lassolib.lasso_coordinate_descent(H, y, 0.5 * lassolib.lambda_max(H, y))
-    print(f"  first calls in this process (numba loads both loops from its disk cache, or compiles "
-          f"them the very first time): {time.perf_counter() - start:.2f} s")
-    print(f"matched accuracy: both within {MATCH:g} of a scikit-learn tol={REFERENCE_TOL:g} reference "
-          f"(relative to its largest weight); scikit-learn tol={SKLEARN_TOL:g} "
-          f"(default max_iter); lassolib tolerance = "
-          f"the coarsest of {', '.join(f'{f:g}' for f in LASSOLIB_RELATIVE_TOLS)} × largest reference weight "
-          f"that matches (column 'lassolib tol'); median of {repeats} alternating runs")
-    print()
+    def log(text):
+        print(text, flush=True)
 
-    rows = []
-    singles = []
-    notes = []
-    for name, H, y in cases():
-        n = H.shape[0]
-        penalties = lassolib.penalty_grid(lassolib.lambda_max(H, y), n_penalties=100, min_ratio=1e-3)
-        alphas = penalties / (2 * n)
-        _, reference, _ = sklearn_lasso_path(H, y, alphas=alphas, tol=REFERENCE_TOL, max_iter=10**6)
-        reference = reference.T
-        def ours_at(tolerance, H=H, y=y, penalties=penalties):
-            return lassolib.lasso_path(H, y, penalties, tolerance=tolerance)[1]
-
-        tolerance = calibrate(ours_at, reference)
-
-        def ours(ours_at=ours_at, tolerance=tolerance):
-            return ours_at(tolerance)
-
-        def theirs(H=H, y=y, alphas=alphas):
-            return sklearn_lasso_path(H, y, alphas=alphas, tol=SKLEARN_TOL)[1].T
-
-        ours()  # warm up (numba cache load, first-call costs)
-        sklearn_warnings = count_sklearn_warnings(theirs)
-        if sklearn_warnings:
-            notes.append(f"scikit-learn (max_iter=1000, its default) warned 'did not converge' at "
-                         f"{sklearn_warnings} of {penalties.size} penalties of path: {name}")
-        t_ours, t_theirs, w_ours, w_theirs = median_times(ours, theirs, repeats)
-        rows.append((f"path: {name}", t_ours, t_theirs, agreement(w_ours, reference),
-                     agreement(w_theirs, reference), tolerance,
-                     peak_memory(ours) / H.nbytes, peak_memory(theirs) / H.nbytes))
-
-        # One cold-start fit at the middle of the path.
-        lam = float(penalties[penalties.size // 2])
-        alpha = lam / (2 * n)
-        single_reference = Lasso(alpha=alpha, fit_intercept=False, tol=REFERENCE_TOL,
-                                 max_iter=10**6).fit(H, y).coef_
-
-        def ours_single_at(tolerance, H=H, y=y, lam=lam):
-            return lassolib.lasso_coordinate_descent(H, y, lam, tolerance=tolerance).weights
-
-        single_tolerance = calibrate(ours_single_at, single_reference)
-
-        def ours_single(ours_single_at=ours_single_at, tolerance=single_tolerance):
-            return ours_single_at(tolerance)
-
-        def theirs_single(H=H, y=y, alpha=alpha):
-            return Lasso(alpha=alpha, fit_intercept=False, tol=SKLEARN_TOL).fit(H, y).coef_
-
-        ours_single()
-        sklearn_warnings = count_sklearn_warnings(theirs_single)
-        if sklearn_warnings:
-            notes.append(f"scikit-learn warned 'did not converge' on the single fit of {name}")
-        t_ours, t_theirs, w_ours, w_theirs = median_times(ours_single, theirs_single, repeats)
-        singles.append((f"single fit λ=λmax/{penalties[0] / lam:.0f}: {name}", t_ours, t_theirs,
-                        agreement(w_ours, single_reference), agreement(w_theirs, single_reference),
-                        single_tolerance, peak_memory(ours_single) / H.nbytes,
-                        peak_memory(theirs_single) / H.nbytes))
-
-    header = (f"{'case':<52} {'lassolib':>10} {'sklearn':>10} {'ratio':>6} {'agree lassolib':>14} "
-              f"{'agree sklearn':>13} {'lassolib tol':>12} {'peak mem/H lassolib':>19} {'sklearn':>7}")
-    print(header)
-    print("-" * len(header))
-    worst = 0.0
-    all_matched = True
-    for case, t_ours, t_theirs, a_ours, a_theirs, tol, m_ours, m_theirs in rows + singles:
-        ratio = t_ours / t_theirs
-        worst = max(worst, ratio)
-        matched = a_ours <= MATCH and a_theirs <= MATCH
-        all_matched &= matched
-        print(f"{case:<52} {t_ours * 1e3:8.2f}ms {t_theirs * 1e3:8.2f}ms {ratio:6.2f} {a_ours:14.1e} "
-              f"{a_theirs:13.1e} {tol:12.2e} {m_ours:18.2f}x {m_theirs:6.2f}x"
-              f"{'' if matched else '  NOT MATCHED'}")
-    print()
-    for note in notes:
-        print(f"note: {note}")
-    print(f"largest ratio lassolib/scikit-learn: {worst:.2f}; all answers within {MATCH:g}: {all_matched}")
-    return 0 if all_matched else 1
+    log(f"lassolib vs {', '.join(s for s in solvers if s != 'lassolib')}: the book's lasso (λ = 2nα), "
+        f"one BLAS thread, median of {args.repeats} alternating runs" + (" [--quick]" if args.quick else ""))
+    report = {
+        "schema": SCHEMA,
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "quick": bool(args.quick),
+        "command": " ".join([pathlib.Path(sys.argv[0]).name, *(sys.argv[1:] if __name__ == "__main__" else [])]),
+        "machine": machine(),
+        "versions": versions(),
+        "solvers": solvers,
+        "solver_calls": {s: IMPLEMENTATIONS[s][2] for s in solvers},
+        "protocol": {
+            "objective": "RSS(w) + λ Σ_penalized |w_j|; peers' alpha = λ / (2 n)",
+            "target_relative_gap": ("fixed by --target-gap" if args.target_gap is not None else
+                                    f"max(lassolib's certified gap, {GAP_FLOOR:g}), capped at {GAP_CAP:g}"),
+            "peer_tol_ladder": list(PEER_TOLS),
+            "match_distance": MATCH,
+            "distance": "max |w - w_ref| / max |w_ref| over penalized weights (whole path for a path)",
+            "repeats": args.repeats, "budget_s": args.budget,
+            "memory": ("peak_tracemalloc_bytes: Python/NumPy allocations only (not numba's, celer's "
+                       "Cython's or BLAS's own); peak_rss_growth_bytes: VmHWM after the call minus "
+                       "VmRSS before (reset by /proc/self/clear_refs), every allocation that needs "
+                       "new pages"),
+        },
+    }
+    for pool in report["machine"]["blas"]:
+        log(f"  {pool['user_api']}: {pool['internal_api']} {pool['version']}, {pool['num_threads']} thread(s)")
+    report["first_call"] = {"lassolib": lassolib_first_call(args.no_compile_time or args.quick)}
+    if report["first_call"]["lassolib"]:
+        fc = report["first_call"]["lassolib"]
+        log(f"  lassolib first calls in a fresh process: {fc['cold_compile_s']:.2f} s with an empty numba "
+            f"cache, {fc['cache_load_s']:.2f} s loading the cache (import {fc['cache_load_import_s']:.2f} s)")
+    cases = []
+    selected = [p for p in problems(args.quick) if args.cases is None or args.cases in p.name]
+    n_penalties = 20 if args.quick else 100
+    for problem in selected:
+        for ratio in (10, 100, 1000):
+            cases.append(run_task(problem, "single", ratio, n_penalties, solvers, args, log))
+        cases.append(run_task(problem, "path", None, n_penalties, solvers, args, log))
+    report["cases"] = cases
+    for s, seconds in FIRST_CALL.items():
+        report["first_call"][s] = {"first_call_s": seconds,
+                                   "note": "the first call in the process, on the first case (tol=1e-4)"}
+    curves = []
+    if not args.no_curves:
+        for problem in selected:
+            if problem.name.startswith(("sparse", "correlated")):
+                curves.append(curve(problem, 100, solvers, args, log))
+    report["curves"] = curves
+    report["machine"]["load_average_at_end"] = list(os.getloadavg())
+    report["wall_time_s"] = time.perf_counter() - started
+    report["summary"] = summarize(report)
+    return report
 
 
 if __name__ == "__main__":

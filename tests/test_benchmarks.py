@@ -1,0 +1,107 @@
+"""The benchmark harness (benchmarks/run.py): its JSON schema, its table, and its accuracy flags.
+
+Runs ``--quick`` on the diabetes problem only, with lassolib and scikit-learn (celer and skglm are
+left out: skglm's numba compilation alone takes tens of seconds). Timings are never asserted:
+only that they are recorded, and that a wrong answer is caught.
+"""
+
+import importlib.util
+import json
+import pathlib
+
+import numpy as np
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(bench, tmp_path, capsys, *extra):
+    path = tmp_path / "out.json"
+    code = bench.main(["--quick", "--cases", "diabetes", "--solvers", "lassolib,scikit-learn",
+                       "--no-curves", "--json", str(path), *extra])
+    return code, json.loads(path.read_text()), capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def clean(bench, tmp_path_factory):
+    pytest.importorskip("sklearn")
+    tmp = tmp_path_factory.mktemp("clean")
+    code = bench.main(["--quick", "--cases", "diabetes", "--solvers", "lassolib,scikit-learn",
+                       "--no-curves", "--json", str(tmp / "out.json")])
+    return code, json.loads((tmp / "out.json").read_text())
+
+
+def test_schema(clean):
+    _, report = clean
+    assert report["schema"] == "lassolib-bench/1"
+    assert report["quick"] is True
+    for key in ("date", "machine", "versions", "solvers", "protocol", "first_call", "cases", "curves",
+                "summary"):
+        assert key in report, key
+    assert {"nproc", "cpu_model", "load_average_at_start", "load_average_at_end"} <= set(report["machine"])
+    assert report["versions"]["numpy"] == np.__version__
+    assert report["solvers"] == ["lassolib", "scikit-learn"]
+    tasks = [(c["task"], c["lambda_ratio"]) for c in report["cases"]]
+    assert tasks == [("single", 10), ("single", 100), ("single", 1000), ("path", None)]
+    for case in report["cases"]:
+        assert case["shape"] == [442, 11] and case["unpenalized"] == [0]
+        assert 0 < case["target_relative_gap"] <= 1e-8
+        for solver in report["solvers"]:
+            result = case["results"][solver]
+            assert len(result["times_s"]) == result["repeats"] >= 5
+            assert result["time_s"] == pytest.approx(float(np.median(result["times_s"])))
+            assert result["relative_gap"] >= 0 and result["distance"] >= 0
+            assert result["peak_tracemalloc_bytes"] > 0
+            assert isinstance(result["matched"], bool) and isinstance(result["flags"], list)
+        assert case["ratios"]["lassolib/scikit-learn"] == pytest.approx(
+            case["results"]["lassolib"]["time_s"] / case["results"]["scikit-learn"]["time_s"])
+        # scikit-learn's tol was calibrated: each attempt recorded as a (tol, time, gap) point.
+        points = case["calibration"]["scikit-learn"]
+        assert points and all({"tol", "time_s", "relative_gap"} <= set(p) for p in points)
+    assert case["n_penalties"] == 20  # the last one is the path
+
+
+def test_peer_matched_on_clean_run(clean):
+    """scikit-learn, calibrated, meets the target gap and the reference on every diabetes case."""
+    _, report = clean
+    for case in report["cases"]:
+        result = case["results"]["scikit-learn"]
+        assert result["matched"], (case["case"], result["flags"])
+        assert result["relative_gap"] <= case["target_relative_gap"] * (1 + 1e-9)
+        assert result["distance"] <= 1e-5
+
+
+def test_a_wrong_answer_is_flagged(bench, tmp_path, capsys):
+    code, report, out = run(bench, tmp_path, capsys, "--inject-error", "scikit-learn")
+    assert code == 1
+    assert report["summary"]["all_matched"] is False
+    for case in report["cases"]:
+        result = case["results"]["scikit-learn"]
+        assert not result["matched"]
+        assert result["distance"] > 1e-5  # 0.1% off
+        assert any("from the reference" in flag for flag in result["flags"])
+    assert "FLAG scikit-learn" in out
+    assert "÷ scikit-learn" in out and "÷ best peer" in out
+
+
+def test_distance_and_full_weights(bench):
+    """The peers' reduced problem maps back to the full one; distance is relative to the reference."""
+    import lassolib
+
+    book = lassolib.diabetes_problem()
+    problem = bench.Problem("d", book.H, book.y, (0,))
+    w = lassolib.lasso_coordinate_descent(book.H, book.y, problem.lambda_max / 10, unpenalized=(0,),
+                                          tolerance=1e-12).weights
+    # The intercept of the full problem is the least-squares fit of what the features leave.
+    assert problem.full_weights(w[1:]) == pytest.approx(w, rel=1e-9, abs=1e-9)
+    assert np.allclose(problem.target, book.y - book.y.mean())
+    ref = np.array([[0.0, 2.0, -4.0]])
+    assert bench.distance(np.array([[9.0, 2.0, -3.0]]), ref, np.array([False, True, True])) == 0.25
