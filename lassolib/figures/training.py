@@ -12,6 +12,7 @@ from ._style import COLORS, new_axes, style_for
 from .path import set_ratio_axis
 
 __all__ = [
+    "plot_epoch_traces",
     "plot_weight_magnitudes",
     "plot_suboptimality",
     "plot_zero_counts",
@@ -59,6 +60,30 @@ def plot_weight_magnitudes(names, weights, *, ax=None, floor=1e-3, legend=True):
     if legend:
         ax.legend(fontsize="small", loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2,
                   frameon=False, borderaxespad=0.2)
+    return ax
+
+
+def plot_epoch_traces(iterates, names, *, ax=None, ylabel=r"$w_j$ after each epoch"):
+    """Weights over the epochs of an SGD run, one line each (e.g. those the lasso sets to 0).
+
+    Parameters
+    ----------
+    iterates : array_like of shape (n_epochs + 1, D)
+        The weights at the start and after each epoch (``record_iterates=True``).
+    names : sequence of str, length D
+    """
+    ax = new_axes(ax, figsize=(6.4, 3.4))
+    iterates = np.asarray(iterates, dtype=float)
+    epochs = np.arange(iterates.shape[0])
+    for k, name in enumerate(names):
+        style = style_for(k)
+        ax.plot(epochs, iterates[:, k], label=name, color=style["color"],
+                linestyle=style["linestyle"], marker=style["marker"], markersize=3,
+                markevery=max(1, epochs.size // 10), linewidth=1.3)
+    ax.axhline(0.0, color="0.3", linewidth=0.8)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize="small", ncol=min(len(names), 5), loc="upper right")
     return ax
 
 
