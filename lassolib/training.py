@@ -111,7 +111,7 @@ def proximal_gradient(
     H, y, l1_penalty, *, accelerated=False, step_size=None, max_iterations=10_000,
     tolerance=1e-8, check_every=10, w0=None, unpenalized=(), record_iterates=False,
 ):
-    r"""Minimize :math:`\mathrm{RSS}(w) + \lambda\lVert w\rVert_1` by ISTA, or FISTA (``accelerated``).
+    r"""Minimize RSS(w) + λ‖w‖₁ by ISTA, or by FISTA when ``accelerated``.
 
     Each iteration takes a gradient step on the RSS and then the soft threshold at ηλ,
 
@@ -181,10 +181,11 @@ def proximal_gradient(
             t = t_new
         else:
             v = w_new
-        if not np.all(np.isfinite(w_new)) or objective(w_new) > 1e100 * max(objectives[0], 1.0):
+        too_big = 1e100 * max(objectives[0], 1.0)
+        if not np.all(np.isfinite(w_new)) or objective(w_new) > too_big:
             warnings.warn(
-                f"proximal_gradient diverged at iteration {k}: step_size {step_size:g} is too "
-                f"large; use at most 1/L = {1.0 / lipschitz:.4g}",
+                f"proximal_gradient diverged at iteration {k}: step_size "
+                f"{step_size:g} is too large; use at most 1/L = {1.0 / lipschitz:.4g}",
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -201,8 +202,8 @@ def proximal_gradient(
                 break
     if not converged and steps and len(steps) == max_iterations:
         warnings.warn(
-            f"proximal_gradient did not reach relative gap {tolerance:g} in {max_iterations} "
-            "iterations; raise max_iterations or use accelerated=True",
+            f"proximal_gradient did not reach relative gap {tolerance:g} in "
+            f"{max_iterations} iterations; raise max_iterations, or use FISTA",
             ConvergenceWarning,
             stacklevel=2,
         )
@@ -229,9 +230,10 @@ def fista(H, y, l1_penalty, **options):
 
 def lasso_sgd(
     H, y, l1_penalty, *, method="subgradient", step_size, n_epochs=50, batch_size=10,
-    step_decay=1.0, truncate_every=10, seed=0, w0=None, unpenalized=(), record_iterates=False,
+    step_decay=1.0, truncate_every=10, seed=0, w0=None, unpenalized=(),
+    record_iterates=False,
 ):
-    r"""Minibatch SGD on :math:`\mathrm{RSS}(w) + \lambda\lVert w\rVert_1`, four ways to treat the L1 term.
+    r"""Minibatch SGD on RSS(w) + λ‖w‖₁, with four ways to treat the L1 term.
 
     Each epoch visits the rows in a new random order, in minibatches B. The minibatch gradient
     :math:`g = -2\frac{n}{|B|} H_B^\top(y_B - H_B w)` is an unbiased estimate of
@@ -278,13 +280,17 @@ def lasso_sgd(
     H, y = check_data(H, y)
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
     if method not in SGD_METHODS:
-        raise ValueError(f"method must be one of {', '.join(SGD_METHODS)}; got {method!r}")
+        raise ValueError(
+            f"method must be one of {', '.join(SGD_METHODS)}; got {method!r}"
+        )
     step_size = check_positive(step_size, "step_size")
     n_epochs = check_positive_int(n_epochs, "n_epochs")
     batch_size = check_positive_int(batch_size, "batch_size")
     n = H.shape[0]
     if batch_size > n:
-        raise ValueError(f"batch_size must be at most n_samples = {n}, got {batch_size}")
+        raise ValueError(
+            f"batch_size must be at most n_samples = {n}, got {batch_size}"
+        )
     step_decay = check_penalty(step_decay, "step_decay")
     truncate_every = check_positive_int(truncate_every, "truncate_every")
     rng = np.random.default_rng(check_seed(seed))
@@ -299,7 +305,7 @@ def lasso_sgd(
     objectives, steps = [objective(w)], []
     iterates = [w.copy()] if record_iterates else None
     total, applied = 0.0, np.zeros_like(w)   # cumulative penalty: u and q_j
-    pending, step_count = 0.0, 0             # truncated gradient: ηλ accumulated over K steps
+    pending, step_count = 0.0, 0             # truncated gradient: ηλ of the last steps
     for epoch in range(n_epochs):
         eta = step_size / (1.0 + step_decay * epoch)
         start = w.copy()
@@ -330,8 +336,8 @@ def lasso_sgd(
                 applied = applied + (w - before)
         if not np.all(np.isfinite(w)) or objective(w) > 1e100 * max(objectives[0], 1.0):
             warnings.warn(
-                f"lasso_sgd diverged in epoch {epoch}: step_size {step_size:g} is too large "
-                f"for batch_size {batch_size}; try a smaller step",
+                f"lasso_sgd diverged in epoch {epoch}: step_size {step_size:g} is too "
+                f"large for batch_size {batch_size}; try a smaller step",
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -353,10 +359,10 @@ def lasso_sgd(
 
 
 def adam(
-    H, y, l2_penalty, *, step_size, n_iterations, decoupled=False, beta1=0.9, beta2=0.999,
-    epsilon=1e-8, w0=None, unpenalized=(),
+    H, y, l2_penalty, *, step_size, n_iterations, decoupled=False, beta1=0.9,
+    beta2=0.999, epsilon=1e-8, w0=None, unpenalized=(),
 ):
-    r"""Full-batch Adam on the ridge objective, with the L2 term in the gradient or decoupled (AdamW).
+    r"""Full-batch Adam on RSS(w) + λ‖w‖₂², L2 in the gradient or decoupled (AdamW).
 
     With :math:`g_t = \nabla\mathrm{RSS}(w_{t-1})`, Adam keeps
     :math:`m_t = \beta_1 m_{t-1} + (1-\beta_1) g`, :math:`v_t = \beta_2 v_{t-1} + (1-\beta_2) g^2`
@@ -395,7 +401,8 @@ def adam(
     step_size = check_positive(step_size, "step_size")
     n_iterations = check_positive_int(n_iterations, "n_iterations")
     for name, beta in (("beta1", beta1), ("beta2", beta2)):
-        if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not 0 <= beta < 1:
+        real = isinstance(beta, numbers.Real) and not isinstance(beta, bool)
+        if not real or not 0 <= beta < 1:
             raise ValueError(f"{name} must be a number in [0, 1), got {beta!r}")
     epsilon = check_positive(epsilon, "epsilon")
     penalized = check_unpenalized(unpenalized, H.shape[1])
@@ -422,9 +429,9 @@ def adam(
         w = w - step_size * m_hat / (np.sqrt(v_hat) + epsilon)
         if not np.all(np.isfinite(w)) or np.max(np.abs(w)) > 1e100:
             warnings.warn(
-                f"adam diverged at iteration {t}: with decoupled weight decay the factor "
-                f"1 - 2·step_size·l2_penalty = {1 - 2 * step_size * l2_penalty:g} must lie in "
-                "(-1, 1]; use a smaller step_size",
+                f"adam diverged at iteration {t}: with decoupled weight decay, "
+                f"1 - 2·step_size·l2_penalty = {1 - 2 * step_size * l2_penalty:g} "
+                "must lie in (-1, 1]; use a smaller step_size",
                 ConvergenceWarning,
                 stacklevel=2,
             )

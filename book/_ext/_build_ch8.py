@@ -622,7 +622,7 @@ nb.metadata = {
     "language_info": {"name": "python"},
 }
 import pathlib, sys
-path = pathlib.Path(__file__).resolve().parents[1] / "08_l1_in_training.ipynb"
+path = pathlib.Path("/work/wt/sgd/book/08_l1_in_training.ipynb")
 if path.exists():  # keep the cell ids of an existing notebook
     old = nbformat.read(path, as_version=4)
     for new_cell, old_cell in zip(nb.cells, old.cells):
