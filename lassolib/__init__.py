@@ -16,6 +16,7 @@ module                    chapter
 ``path``                  6. The path and choosing λ
 ``geometry``              7. The geometry of sparsity
 ``certificates``          4, 8. Duality gap and KKT: how good is any w
+``training``              8. The L1 gradient in a training loop
 ========================  ==========================================
 """
 
@@ -58,6 +59,7 @@ from .subgradient import (
     lasso_subdifferential,
     subgradient_descent,
 )
+from .training import adam, fista, ista, lasso_sgd, lipschitz_constant, prox_l1, proximal_gradient
 from .unnormalized import (
     coordinate_update,
     normalized_to_raw_weights,
@@ -116,4 +118,12 @@ __all__ = [
     "soft_threshold",
     "unpenalized_fit",
     "weighted_lasso_objective",
+    # chapter 8
+    "adam",
+    "fista",
+    "ista",
+    "lasso_sgd",
+    "lipschitz_constant",
+    "prox_l1",
+    "proximal_gradient",
 ]
