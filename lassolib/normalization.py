@@ -82,7 +82,7 @@ def apply_normalization(H, norms):
 
 
 def rho(H, y, w, j):
-    r"""The coordinate statistic :math:`\rho_j`: the residual without feature j, correlated with feature j.
+    r"""The statistic :math:`\rho_j`: feature j's inner product with the partial residual.
 
     .. math:: \rho_j = \sum_{i=1}^{N} h_j(x_i)\,\bigl(y_i - \hat y_i(w_{-j})\bigr)
               = h_j^\top (y - Hw) + w_j\, h_j^\top h_j
