@@ -22,7 +22,7 @@ import numpy as np
 from ._validation import check_penalty, check_positive, check_positive_int
 from .soft_threshold import regime
 
-__all__ = ["sweep_grid", "penalty_label", "render_frames", "frame_sweep", "FrameSweep"]
+__all__ = ["sweep_grid", "plain_number", "penalty_label", "render_frames", "frame_sweep", "FrameSweep"]
 
 
 def sweep_grid(lambda_max, *, n_frames=25, min_ratio=1e-3, beyond=4.0):
@@ -60,24 +60,49 @@ def sweep_grid(lambda_max, *, n_frames=25, min_ratio=1e-3, beyond=4.0):
     return np.concatenate([[0.0], lambda_max * 10.0**logs])
 
 
+def plain_number(value):
+    """A number as a reader writes it: no scientific notation, about three significant digits.
+
+    >>> [plain_number(v) for v in (0.0, 1680.3, 183.25, 18.34, 2.5, 0.01, 0.0012345)]
+    ['0', '1,680', '183', '18.3', '2.5', '0.01', '0.00123']
+    """
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"value must be finite, got {value}")
+    if value == 0.0:
+        return "0"
+    magnitude = abs(value)
+    if magnitude >= 100.0:
+        return f"{value:,.0f}"
+    # Three significant digits in fixed notation; round first, so 99.96 gives "100".
+    decimals = max(0, 2 - int(np.floor(np.log10(magnitude))))
+    rounded = round(value, decimals)
+    if abs(rounded) >= 100.0:
+        return f"{rounded:,.0f}"
+    decimals = max(0, 2 - int(np.floor(np.log10(abs(rounded)))))
+    text = f"{rounded:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
 def penalty_label(l1_penalty, lambda_max=None, *, symbol="λ"):
-    """The text a sweep shows for one λ: its value and, given λ_max, its regime.
+    """The text a sweep shows for one λ: its value, λ/λ_max and, given λ_max, its regime.
 
     >>> penalty_label(0.0, 10.0)
     'λ = 0 — linear regression'
     >>> penalty_label(12.5, 10.0)
-    'λ = 12.5 = 1.25 λ_max — all zero'
+    'λ = 12.5 (1.25 λ_max) — all zero'
+    >>> penalty_label(1680.0, 420.0)
+    'λ = 1,680 (4 λ_max) — all zero'
     """
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
-    if l1_penalty == 0.0:
-        text = f"{symbol} = 0"
-    else:
-        text = f"{symbol} = {l1_penalty:.3g}"
+    text = f"{symbol} = {plain_number(l1_penalty)}"
     if lambda_max is None:
         return text
     lambda_max = check_penalty(lambda_max, "lambda_max")
     if l1_penalty > 0 and lambda_max > 0:
-        text += f" = {l1_penalty / lambda_max:.3g} {symbol}_max"
+        text += f" ({plain_number(l1_penalty / lambda_max)} {symbol}_max)"
     return f"{text} — {regime(l1_penalty, lambda_max)}"
 
 
@@ -96,49 +121,72 @@ def _figure_png(figure, dpi, colors):
     return out.getvalue()
 
 
-def render_frames(draw, n_frames, *, ncols=1, figsize=(6.4, 3.6), dpi=80, colors=96):
-    """Draw ``n_frames`` frames with ``draw(k, axes)`` and return them as PNG bytes.
+def render_frames(draw, n_frames, *, ncols=1, figsize=None, dpi=None, colors=64):
+    """Draw ``n_frames`` frames with ``draw(k, axes)`` and return each as PNG panels.
 
-    One Matplotlib figure (outside pyplot) is cleared and reused for every frame.
+    A frame of ``ncols`` panels is ``ncols`` separate images (one Matplotlib figure each, reused
+    for every frame), so that the page can put them side by side on a wide screen and stack them
+    on a narrow one. Drawing happens under the book's style (:data:`lassolib.figures.BOOK_RC`).
 
     Parameters
     ----------
     draw : callable ``draw(k, axes)``
-        Draws frame k on ``axes`` (one Axes when ``ncols == 1``, else an array of them). It
-        should only plot precomputed data.
+        Draws frame k on ``axes`` (one Axes when ``ncols == 1``, else an array of them, each in
+        its own figure). It should only plot precomputed data.
     n_frames : int >= 1
     ncols : int, default 1
-    figsize : (float, float), default (6.4, 3.6)
-    dpi : int, default 80
-    colors : int or None, default 96
+    figsize : (float, float), optional
+        Size of one panel in inches, shown at :data:`~lassolib.figures.DISPLAY_DPI` CSS px per
+        inch. Default: :data:`~lassolib.figures.WIDE_SIZE` for one panel,
+        :data:`~lassolib.figures.PANEL_SIZE` for several.
+    dpi : int, optional
+        Default ``DISPLAY_DPI * RENDER_SCALE`` (200): images at twice their designed size.
+    colors : int or None, default 64
         Palette size of the quantized PNG; None keeps full colour.
 
     Returns
     -------
-    frames : list of bytes
+    frames : list of tuple of bytes
+        Frame k's panels, left to right.
     seconds_per_frame : ndarray of shape (n_frames,)
         How long each frame took to draw and encode: the cost a live redraw would have.
     """
+    import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from .figures._style import BOOK_RC, DISPLAY_DPI, PANEL_SIZE, RENDER_SCALE, WIDE_SIZE
+
     n_frames = check_positive_int(n_frames, "n_frames")
-    figure = Figure(figsize=figsize, layout="constrained")
-    FigureCanvasAgg(figure)
+    ncols = check_positive_int(ncols, "ncols")
+    if figsize is None:
+        figsize = WIDE_SIZE if ncols == 1 else PANEL_SIZE
+    dpi = DISPLAY_DPI * RENDER_SCALE if dpi is None else check_positive_int(dpi, "dpi")
     frames, seconds = [], []
-    for k in range(n_frames):
-        start = time.perf_counter()
-        figure.clear()
-        axes = figure.subplots(1, ncols, squeeze=True)
-        draw(k, axes)
-        frames.append(_figure_png(figure, dpi, colors))
-        seconds.append(time.perf_counter() - start)
+    with matplotlib.rc_context(BOOK_RC):
+        figures = [Figure(figsize=figsize, layout="constrained") for _ in range(ncols)]
+        for figure in figures:
+            FigureCanvasAgg(figure)
+        for k in range(n_frames):
+            start = time.perf_counter()
+            axes = []
+            for figure in figures:
+                figure.clear()
+                axes.append(figure.add_subplot())
+            draw(k, axes[0] if ncols == 1 else np.array(axes, dtype=object))
+            frames.append(tuple(_figure_png(figure, dpi, colors) for figure in figures))
+            seconds.append(time.perf_counter() - start)
     return frames, np.array(seconds)
 
 
 def _readout(value):
-    """The slider's short readout of a swept value: '0', '0.0123', '1.23e+03'."""
-    return "0" if value == 0 else f"{value:.3g}"
+    """The slider's short readout of a swept value, a plain number: '0', '0.0123', '1,680'."""
+    return plain_number(value)
+
+
+def _png_size(data):
+    """(width, height) in pixels, read from a PNG's IHDR chunk."""
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 class FrameSweep:
@@ -149,34 +197,72 @@ class FrameSweep:
     values : ndarray
         The swept values (λ), one per frame.
     labels : list of str
-        The text shown for each value (λ and its regime).
-    frames : list of bytes
-        PNG frames.
+        The text shown for each value (λ, λ/λ_max and its regime).
+    frames : list of tuple of bytes
+        PNG panels of each frame (one or more).
     seconds_per_frame : ndarray
         Time to draw and encode each frame.
     """
 
-    def __init__(self, values, labels, frames, seconds_per_frame, *, alt, start=0, description="λ"):
+    def __init__(self, values, labels, frames, seconds_per_frame, *, alt, start=0, description="λ",
+                 scale=None):
+        from .figures._style import RENDER_SCALE
+
         self.values = np.asarray(values)
         self.labels = list(labels)
-        self.frames = list(frames)
+        self.frames = [tuple([f]) if isinstance(f, bytes) else tuple(f) for f in frames]
         self.seconds_per_frame = np.asarray(seconds_per_frame)
         self.alt = list(alt)
         self.start = int(start)
         self.description = description
+        self.scale = RENDER_SCALE if scale is None else scale
         self._widget = None
 
     def __len__(self):
         return len(self.frames)
 
+    @property
+    def n_bytes(self):
+        """Bytes of every PNG of the sweep (before the base64 encoding of the page: × 4/3)."""
+        return sum(len(panel) for frame in self.frames for panel in frame)
+
     def frame_html(self, k):
-        """The HTML of frame k: the PNG (with alt text) and the λ label under it."""
-        data = base64.b64encode(self.frames[k]).decode("ascii")
+        """The HTML of frame k: its λ label above the image(s), with alt text.
+
+        A white box with a border (readable in light and dark mode). The label names the regime
+        in bold. Each panel is an ``<img>`` at 100 % of its share of the width (``height:auto``);
+        panels sit side by side and wrap under each other on a narrow screen. Each image has
+        ``RENDER_SCALE`` (2) image pixels per CSS pixel of its designed width.
+        """
+        label = self.labels[k]
+        value, sep, regime_text = label.partition(" — ")
+        if sep:
+            caption = (f'<span class="lassolib-value">{html.escape(value)}</span> — '
+                       f'<strong class="lassolib-regime">{html.escape(regime_text)}</strong>')
+        else:
+            caption = f'<strong class="lassolib-value">{html.escape(value)}</strong>'
+        panels = self.frames[k]
+        images = []
+        for p, data in enumerate(panels):
+            width, height = _png_size(data)
+            css_width = int(round(width / self.scale))
+            # Never shown wider than 1/1.5 of its pixels: sharp at every width.
+            max_width = int(width // 1.5)
+            alt = self.alt[k] if p == 0 else ""  # one description for the whole frame
+            role = "" if p == 0 else ' role="presentation"'
+            images.append(
+                f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" '
+                f'alt="{html.escape(alt)}"{role} width="{width}" height="{height}" '
+                f'style="flex:1 1 {css_width}px;min-width:0;width:100%;max-width:{max_width}px;'
+                'height:auto;display:block">'
+            )
         return (
-            '<figure class="lassolib-frame" style="margin:0">'
-            f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt[k])}" '
-            'style="max-width:100%;height:auto">'
-            f'<figcaption class="lassolib-label">{html.escape(self.labels[k])}</figcaption>'
+            '<figure class="lassolib-frame" style="margin:0;padding:6px 8px 8px;background:#fff;'
+            'color:#1a1a1a;border:1px solid #b8b8b8;border-radius:4px">'
+            '<figcaption class="lassolib-label" style="font-size:1.05rem;line-height:1.4;'
+            f'margin:0 0 4px;color:#1a1a1a">{caption}</figcaption>'
+            '<div class="lassolib-panels" style="display:flex;flex-wrap:wrap;gap:4px 8px;'
+            f'align-items:flex-start">{"".join(images)}</div>'
             "</figure>"
         )
 
@@ -187,19 +273,20 @@ class FrameSweep:
 
             pages = [widgets.HTML(value=self.frame_html(k)) for k in range(len(self))]
             stack = widgets.Stack(pages, selected_index=self.start)
-            # The readout shows just the value (it has little room); the caption under the frame
-            # carries the full label with the regime.
+            # The readout shows just the value, a plain number (it has little room); the label
+            # at the top of each frame carries λ/λ_max and the regime.
             options = [(_readout(v), k) for k, v in enumerate(self.values)]
+            wide = len(self.description) > 2
             slider = widgets.SelectionSlider(
                 options=options,
                 index=self.start,
-                description=self.description,
+                description=f"{self.description} =",
                 continuous_update=True,
                 layout=widgets.Layout(width="95%"),
-                style={"description_width": "2em"},
+                style={"description_width": "5.5em" if wide else "2.5em"},
             )
             widgets.jslink((slider, "index"), (stack, "selected_index"))
-            self._widget = widgets.VBox([slider, stack], layout=widgets.Layout(max_width="720px"))
+            self._widget = widgets.VBox([slider, stack], layout=widgets.Layout(max_width="760px"))
         return self._widget
 
     def __repr__(self):
@@ -215,8 +302,8 @@ class FrameSweep:
 
 
 def frame_sweep(
-    draw, values, *, lambda_max=None, alt, ncols=1, figsize=(6.4, 3.6), start=None, symbol="λ",
-    labels=None,
+    draw, values, *, lambda_max=None, alt, ncols=1, figsize=None, start=None, symbol="λ",
+    labels=None, description=None,
 ):
     """Build a :class:`FrameSweep`: one frame per value, drawn with ``draw(k, axes)``.
 
@@ -234,6 +321,11 @@ def frame_sweep(
         The frame shown first (default: the middle one).
     labels : list of str, optional
         Replace the default :func:`penalty_label` texts.
+    ncols, figsize :
+        Panels per frame, and the size of one panel in inches (see :func:`render_frames`).
+    description : str, optional
+        What the slider moves, written before its readout (default ``symbol``, "λ"): the readout
+        shows that quantity's value, so the two must agree.
     """
     values = np.asarray(values, dtype=np.float64)
     if values.ndim != 1 or values.size == 0:
@@ -250,4 +342,5 @@ def frame_sweep(
         raise ValueError(f"start must be an integer in 0 .. {values.size - 1}, got {start!r}")
     alts = [alt(k) if callable(alt) else f"{alt} ({labels[k]})" for k in range(values.size)]
     frames, seconds = render_frames(draw, values.size, ncols=ncols, figsize=figsize)
-    return FrameSweep(values, labels, frames, seconds, alt=alts, start=start, description=symbol)
+    return FrameSweep(values, labels, frames, seconds, alt=alts, start=start,
+                      description=symbol if description is None else description)

@@ -63,8 +63,9 @@ def test_budget_grid_and_labels():
     grid = budget_grid(4.0, 15)
     assert grid[0] == 0.0 and grid[-1] == pytest.approx(5.0) and 4.0 in grid and len(grid) == 15
     assert budget_label(0.0, 4.0) == "t = 0 — all zero"
-    assert budget_label(2.0, 4.0) == "t = 2 — lasso"
-    assert budget_label(4.0, 4.0) == "t = 4 — unconstrained = linear regression"
+    assert budget_label(2.0, 4.0) == "t = 2 (0.5 ‖ŵ_LS‖₁) — lasso"
+    assert budget_label(4.0, 4.0) == "t = 4 (1 ‖ŵ_LS‖₁) — unconstrained = linear regression"
+    assert budget_label(1234.5, 4000.0) == "t = 1,234 (0.309 ‖ŵ_LS‖₁) — lasso"
     with pytest.raises(ValueError, match="ls_l1_norm"):
         budget_grid(0.0)
 
@@ -75,7 +76,7 @@ def test_budget_sweep(data):
     assert len(sweep) == 4
     assert sweep.labels[0].endswith("all zero")
     assert sweep.labels[-1].endswith("unconstrained = linear regression")
-    assert all(frame[:8] == b"\x89PNG\r\n\x1a\n" for frame in sweep.frames)
+    assert all(panel[:8] == b"\x89PNG\r\n\x1a\n" for frame in sweep.frames for panel in frame)
     w = l1_constrained_least_squares(H, y, sweep.values[1])
     assert f"({w[0]:.2f}" in sweep.alt[1] or "(0," in sweep.alt[1]
 

@@ -81,5 +81,5 @@ def test_ridge_sweep_has_one_frame_per_penalty_and_no_zeros(small_problem):
     assert len(sweep) == 6 == len(sweep.values) == len(sweep.alt)
     assert sweep.values[0] == 0.0
     assert np.isclose(sweep.values[-1], 4 * lassolib.lambda_max(H, y, unpenalized=(0,)))
-    assert all(frame.startswith(b"\x89PNG") for frame in sweep.frames)
+    assert all(panel.startswith(b"\x89PNG") for frame in sweep.frames for panel in frame)
     assert all(label.endswith("exact zeros: 0") for label in sweep.labels)

@@ -74,5 +74,6 @@ def test_rho_sweep_follows_the_lasso(small_problem):
     lam_max = lassolib.lambda_max(H, y, unpenalized=(0,))
     assert lam_max in sweep.values
     assert sweep.labels[-1].endswith("all zero")
-    assert all(frame.startswith(b"\x89PNG") for frame in sweep.frames)
+    assert sweep.description == "λ"
+    assert all(panel.startswith(b"\x89PNG") for frame in sweep.frames for panel in frame)
     assert "inside" in sweep.alt[-1] and "outside" in sweep.alt[0]

@@ -75,9 +75,12 @@ def test_plot_cv_and_validation_curves():
 
 def test_ratio_labels():
     assert ratio_labels([0.0, 0.5, 2.0]) == [
-        "λ/λ_max = 0 — linear regression",
-        "λ/λ_max = 0.5 — lasso",
-        "λ/λ_max = 2 — all zero",
+        "λ = 0 — linear regression",
+        "λ = 0.5 λ_max — lasso",
+        "λ = 2 λ_max — all zero",
+    ]
+    assert ratio_labels([0.01], {"normalized": 1898.87, "raw": 9.5e5}) == [
+        "λ = 0.01 λ_max (normalized: λ = 19; raw: λ = 9,500) — lasso"
     ]
 
 
@@ -88,5 +91,8 @@ def test_path_cv_sweep(data):
     assert len(sweep) == 5
     lam_max = lassolib.lambda_max(H, y, unpenalized=(0,))
     np.testing.assert_allclose(sweep.values, lassolib.widgets.sweep_grid(1.0, n_frames=5) * lam_max)
-    assert all(frame.startswith(b"\x89PNG") for frame in sweep.frames)
+    # The slider moves λ itself; the label gives λ/λ_max too.
+    assert sweep.labels == [lassolib.widgets.penalty_label(v, lam_max) for v in sweep.values]
+    assert sweep.description == "λ"
+    assert all(panel.startswith(b"\x89PNG") for frame in sweep.frames for panel in frame)
     assert "0 nonzero" in sweep.alt[-1] and "4 nonzero" in sweep.alt[0]

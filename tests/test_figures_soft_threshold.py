@@ -86,5 +86,5 @@ def test_lasso_path_sweep_marks_each_penalty():
     assert isinstance(sweep, FrameSweep)
     assert len(sweep) == 6
     assert sweep.labels[0].endswith("linear regression")
-    assert any("= 1 λ_max — all zero" in label for label in sweep.labels)
+    assert any("(1 λ_max) — all zero" in label for label in sweep.labels)
     assert sweep.alt[-1].endswith("nonzero there: none.")

@@ -69,5 +69,6 @@ def test_subgradient_sweep_has_one_frame_per_penalty():
     assert len(sweep) == len(penalties) == 5
     assert sweep.labels[0].endswith("linear regression")
     assert sweep.labels[-1].endswith("all zero")
-    assert all(frame.startswith(b"\x89PNG") for frame in sweep.frames)
+    assert sweep.description == "λ"
+    assert all(panel.startswith(b"\x89PNG") for frame in sweep.frames for panel in frame)
     assert sweep.alt[-1].endswith("0 exact zeros from subgradient descent, 4 from coordinate descent.")

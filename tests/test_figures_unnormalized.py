@@ -51,9 +51,13 @@ def test_unnormalized_sweep_frames_and_alt_text(data):
     assert isinstance(sweep, FrameSweep)
     assert len(sweep) == 5
     assert sweep.values[0] == 0.0 and np.isclose(sweep.values[-1], 4.0)
-    assert all(frame.startswith(b"\x89PNG") for frame in sweep.frames)
+    assert all(panel.startswith(b"\x89PNG") for frame in sweep.frames for panel in frame)
     # Past λ_max both problems select nothing; at λ = 0 both select everything (least squares).
     assert "normalized lasso selects nothing" in sweep.alt[-1]
     assert "raw lasso selects nothing" in sweep.alt[-1]
     assert "selects a, b, c, d; the raw lasso selects a, b, c, d" in sweep.alt[0]
     assert sweep.labels[-1].endswith("all zero")
+    # The slider moves λ/λ_max and says so; each label gives both problems' λ.
+    assert sweep.description == "λ/λ_max"
+    lam_max_raw = lassolib.lambda_max(H, y, unpenalized=(0,))
+    assert f"raw: λ = {lassolib.widgets.plain_number(4 * lam_max_raw)})" in sweep.labels[-1]

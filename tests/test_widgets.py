@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lassolib.widgets import FrameSweep, frame_sweep, penalty_label, sweep_grid
+from lassolib.widgets import FrameSweep, frame_sweep, penalty_label, plain_number, sweep_grid
+from lassolib.widgets import _png_size
 
 
 @given(
@@ -54,10 +55,12 @@ def test_sweep_grid_rejects_too_few_frames():
     "lam, lam_max, expected",
     [
         (0.0, 10.0, "λ = 0 — linear regression"),
-        (12.5, 10.0, "λ = 12.5 = 1.25 λ_max — all zero"),
-        (10.0, 10.0, "λ = 10 = 1 λ_max — all zero"),
-        (2.5, 10.0, "λ = 2.5 = 0.25 λ_max — lasso"),
-        (0.001234567, 10.0, "λ = 0.00123 = 0.000123 λ_max — lasso"),
+        (12.5, 10.0, "λ = 12.5 (1.25 λ_max) — all zero"),
+        (10.0, 10.0, "λ = 10 (1 λ_max) — all zero"),
+        (2.5, 10.0, "λ = 2.5 (0.25 λ_max) — lasso"),
+        (0.001234567, 10.0, "λ = 0.00123 (0.000123 λ_max) — lasso"),
+        (1680.3, 420.0, "λ = 1,680 (4 λ_max) — all zero"),
+        (18.3, 1898.87, "λ = 18.3 (0.00964 λ_max) — lasso"),
         (2.5, None, "λ = 2.5"),
         (0.0, None, "λ = 0"),
     ],
@@ -67,7 +70,31 @@ def test_penalty_label(lam, lam_max, expected):
 
 
 def test_penalty_label_symbol():
-    assert penalty_label(1.0, 2.0, symbol="α") == "α = 1 = 0.5 α_max — lasso"
+    assert penalty_label(1.0, 2.0, symbol="α") == "α = 1 (0.5 α_max) — lasso"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (0.0, "0"), (1680.3, "1,680"), (-1680.3, "-1,680"), (1234567.0, "1,234,567"),
+        (183.25, "183"), (99.96, "100"), (18.34, "18.3"), (2.5, "2.5"), (1.0, "1"),
+        (0.01, "0.01"), (0.0012345, "0.00123"), (4.0, "4"), (0.999999, "1"),
+    ],
+)
+def test_plain_number_never_uses_scientific_notation(value, expected):
+    assert plain_number(value) == expected
+
+
+@given(st.floats(1e-6, 1e9))
+def test_plain_number_reads_back_within_rounding(value):
+    text = plain_number(value)
+    assert "e" not in text
+    assert float(text.replace(",", "")) == pytest.approx(value, rel=6e-3, abs=0.5)
+
+
+def test_plain_number_rejects_nan():
+    with pytest.raises(ValueError, match="finite"):
+        plain_number(float("nan"))
 
 
 def test_frame_sweep_with_a_trivial_draw_function():
@@ -85,14 +112,21 @@ def test_frame_sweep_with_a_trivial_draw_function():
     np.testing.assert_array_equal(sweep.values, values)
     assert sweep.labels[0] == "λ = 0 — linear regression"
     assert sweep.labels[3].endswith("all zero") and sweep.labels[1].endswith("lasso")
-    assert all(frame[:8] == b"\x89PNG\r\n\x1a\n" for frame in sweep.frames)
+    assert all(len(frame) == 1 and frame[0][:8] == b"\x89PNG\r\n\x1a\n" for frame in sweep.frames)
+    # Rendered at twice the designed size: 6.4 in at 100 CSS px per inch → 1280 pixels.
+    assert _png_size(sweep.frames[0][0])[0] == 1280
     assert sweep.alt[0] == "A line (λ = 0 — linear regression)"
     assert sweep.start == 2  # the middle frame by default
     assert sweep.seconds_per_frame.shape == (5,) and np.all(sweep.seconds_per_frame >= 0)
-    assert repr(sweep) == "<FrameSweep: 5 frames, from λ = 0 to λ = 8 = 4 λ_max>"
+    assert repr(sweep) == "<FrameSweep: 5 frames, from λ = 0 to λ = 8 (4 λ_max)>"
     html = sweep.frame_html(1)
     assert html.startswith('<figure class="lassolib-frame"') and 'alt="A line (' in html
-    assert "data:image/png;base64," in html and sweep.labels[1] in html
+    assert "data:image/png;base64," in html
+    # The regime stands out (bold), after the value; the image fills its width, at most 1/1.5
+    # of its pixels wide.
+    value, regime_text = sweep.labels[1].split(" — ")
+    assert f'<strong class="lassolib-regime">{regime_text}</strong>' in html and value in html
+    assert "width:100%" in html and "height:auto" in html and "max-width:853px" in html
 
 
 def test_frame_sweep_widget_structure():
@@ -104,6 +138,7 @@ def test_frame_sweep_widget_structure():
     assert slider.index == 1 and stack.selected_index == 1
     assert len(stack.children) == 3
     assert [label for label, _ in slider.options] == ["0", "1", "2"]  # the short readout
+    assert slider.description == "λ ="
     assert sweep.widget() is box  # built once
     bundle = sweep._repr_mimebundle_()
     assert bundle["text/plain"] == repr(sweep)
@@ -116,6 +151,11 @@ def test_frame_sweep_two_columns_and_custom_labels():
     )
     assert seen == [2, 2]
     assert sweep.labels == ["a", "b"]
+    # Two panels: two images, each in its own figure, side by side or stacked by the page.
+    assert all(len(frame) == 2 for frame in sweep.frames)
+    html = sweep.frame_html(0)
+    assert html.count("<img ") == 2 and "flex-wrap:wrap" in html
+    assert _png_size(sweep.frames[0][1]) == (720, 600)  # PANEL_SIZE (3.6, 3.0) at 200 dpi
 
 
 @pytest.mark.parametrize(
@@ -138,3 +178,18 @@ def test_frame_sweep_checks_start_before_drawing(start):
     with pytest.raises(ValueError, match="start must be an integer in 0 .. 2"):
         frame_sweep(lambda k, ax: calls.append(k), [0.0, 1.0, 2.0], alt="x", start=start)
     assert calls == [], "no frame should be drawn for a bad start"
+
+
+def test_large_readouts_are_plain_numbers():
+    pytest.importorskip("ipywidgets")
+    sweep = frame_sweep(lambda k, ax: None, [0.0, 18.3, 1680.3, 7595.5], lambda_max=1898.87, alt="x")
+    slider = sweep.widget().children[0]
+    assert [label for label, _ in slider.options] == ["0", "18.3", "1,680", "7,596"]
+    assert sweep.labels[2] == "λ = 1,680 (0.885 λ_max) — lasso"
+
+
+def test_description_names_what_the_slider_moves():
+    pytest.importorskip("ipywidgets")
+    sweep = frame_sweep(lambda k, ax: None, [0.0, 0.5], alt="x", labels=["a", "b"],
+                        description="λ/λ_max")
+    assert sweep.widget().children[0].description == "λ/λ_max ="

@@ -10,7 +10,7 @@ from ..geometry import (
     least_squares,
     rss_grid,
 )
-from ..widgets import frame_sweep
+from ..widgets import frame_sweep, plain_number
 from ._style import COLORS, LINESTYLES, new_axes
 
 __all__ = [
@@ -102,14 +102,14 @@ def plot_constraint_geometry(
         text += "\nexact zero: " + ", ".join(rf"$w_{j + 1} = 0$" for j in zeros)
     elif not np.any(w_hat != 0.0):
         text += "\nall zero"
-    ax.text(0.03, 0.97, text, transform=ax.transAxes, va="top", ha="left", fontsize=8.5,
+    ax.text(0.03, 0.97, text, transform=ax.transAxes, va="top", ha="left", fontsize="small",
             bbox={"facecolor": "white", "edgecolor": "0.7", "alpha": 0.9})
     ax.set_xlim(W1.min(), W1.max())
     ax.set_ylim(W2.min(), W2.max())
     ax.set_aspect("equal")
     ax.set_xlabel(r"$w_1$")
     ax.set_ylabel(r"$w_2$")
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    ax.legend(loc="lower right", fontsize="small", framealpha=0.9)
     return ax
 
 
@@ -125,12 +125,18 @@ def budget_grid(ls_l1_norm, n_frames=15, beyond=1.25):
 
 
 def budget_label(budget, ls_l1_norm):
-    """The text a budget sweep shows for one t: its value and its regime."""
-    value = "t = 0" if budget == 0 else f"t = {budget:.3g}"
+    """The text a budget sweep shows for one t: its value, t/‖ŵ_LS‖₁ and its regime.
+
+    >>> budget_label(1.2, 4.0)
+    't = 1.2 (0.3 ‖ŵ_LS‖₁) — lasso'
+    """
+    value = f"t = {plain_number(budget)}"
+    if budget > 0:
+        value += f" ({plain_number(budget / ls_l1_norm)} ‖ŵ_LS‖₁)"
     return f"{value} — {budget_regime(budget, ls_l1_norm)}"
 
 
-def budget_sweep(H, y, *, n_frames=15, n_grid=121, start=None):
+def budget_sweep(H, y, *, n_frames=15, n_grid=121, start=None, figsize=(3.6, 3.7)):
     """A slider over the budget t: the L1 diamond and the L2 disk side by side, for two features.
 
     Everything is computed once: the least-squares solution, the RSS grid, and both constrained
@@ -169,7 +175,7 @@ def budget_sweep(H, y, *, n_frames=15, n_grid=121, start=None):
 
     labels = [budget_label(t, norm1) for t in budgets]
     start = len(budgets) // 3 if start is None else start
-    return frame_sweep(draw, budgets, alt=alt, ncols=2, figsize=(7.6, 3.9), labels=labels,
+    return frame_sweep(draw, budgets, alt=alt, ncols=2, figsize=figsize, labels=labels,
                        start=start, symbol="t")
 
 
@@ -199,5 +205,5 @@ def plot_zero_frequency(results, ax=None):
     ax.set_ylim(-0.04, 1.04)
     ax.set_xlim(0.0, 1.0)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8.5, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     return ax

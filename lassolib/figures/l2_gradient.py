@@ -78,7 +78,7 @@ def plot_penalty_slopes(w, square_slope, abs_left_slope, abs_right_slope, ax=Non
     return ax
 
 
-def plot_ridge_path(penalties, weights, feature_names, *, current=None, ax=None):
+def plot_ridge_path(penalties, weights, feature_names, *, current=None, legend=True, ax=None):
     r"""Ridge weights against λ (log axis), one line per feature.
 
     Parameters
@@ -90,6 +90,7 @@ def plot_ridge_path(penalties, weights, feature_names, *, current=None, ax=None)
     feature_names : sequence of str, length D
     current : float, optional
         A λ to mark with a vertical line (not drawn when it is 0 or None).
+    legend : bool or "below", default True
     """
     ax = new_axes(ax)
     penalties = np.asarray(penalties)
@@ -106,7 +107,11 @@ def plot_ridge_path(penalties, weights, feature_names, *, current=None, ax=None)
         ax.axvline(current, color=COLORS[7], linestyle=":", linewidth=1.2)
     ax.set_xlabel(r"$\lambda$")
     ax.set_ylabel(r"$\hat w_j$ (normalized features)")
-    ax.legend(fontsize=7, ncol=2, loc="upper right")
+    if legend == "below":
+        ax.legend(fontsize="small", ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.22),
+                  handlelength=2.4, columnspacing=1.0)
+    elif legend:
+        ax.legend(fontsize="small", ncol=2, loc="upper right")
     return ax
 
 
@@ -137,7 +142,7 @@ def plot_weight_magnitudes(weights, feature_names, *, ylim=None, ax=None):
     ax.yaxis.set_minor_locator(NullLocator())
     if ylim is not None:
         ax.set_ylim(*ylim)
-    ax.set_xticks(positions, list(feature_names), rotation=60, fontsize=8)
+    ax.set_xticks(positions, list(feature_names), rotation=60, fontsize="small")
     ax.set_ylabel(r"$|\hat w_j|$ (log scale)")
     n_zero = int(np.sum(weights == 0.0))
     ax.text(0.02, 0.97, f"exact zeros: {n_zero}", transform=ax.transAxes, fontsize=9, va="top")
@@ -189,7 +194,7 @@ def ridge_sweep(H, y, feature_names, *, unpenalized=(0,), n_frames=15, n_path=80
     FrameSweep
     """
     from .. import lambda_max, ridge_closed_form
-    from ..widgets import frame_sweep, penalty_label, sweep_grid
+    from ..widgets import frame_sweep, penalty_label, plain_number, sweep_grid
 
     penalized = np.setdiff1d(np.arange(H.shape[1]), unpenalized)
     lam_max = lambda_max(H, y, unpenalized=unpenalized)
@@ -201,18 +206,21 @@ def ridge_sweep(H, y, feature_names, *, unpenalized=(0,), n_frames=15, n_path=80
     ylim = (magnitudes[magnitudes > 0].min() / 3, magnitudes.max() * 3)
 
     def draw(k, axes):
-        plot_ridge_path(path_penalties, path, feature_names, current=values[k], ax=axes[0])
+        plot_ridge_path(path_penalties, path, feature_names, current=values[k], legend="below",
+                        ax=axes[0])
         plot_weight_magnitudes(frames[k], feature_names, ylim=ylim, ax=axes[1])
 
     labels = []
     for lam, w in zip(values, frames):
-        ratio = f" = {lam / lam_max:.3g} λ_max of the lasso" if lam > 0 else ""
-        labels.append(f"{penalty_label(lam)}{ratio} — smallest |w_j| = {np.abs(w).min():.3g}, "
-                      f"exact zeros: {int(np.sum(w == 0.0))}")
+        ratio = f" ({plain_number(lam / lam_max)} λ_max of the lasso)" if lam > 0 else ""
+        regime_text = "linear regression" if lam == 0 else "ridge"
+        labels.append(f"{penalty_label(lam)}{ratio} — {regime_text}: smallest |ŵ_j| = "
+                      f"{plain_number(np.abs(w).min())}, exact zeros: {int(np.sum(w == 0.0))}")
 
     def alt(k):
         return (f"Left: ridge coefficient paths against λ on a log axis, with a dotted line at "
                 f"the chosen λ. Right: |w_j| of the {len(feature_names)} weights on a log axis at "
                 f"{labels[k]}; every weight is still nonzero.")
 
-    return frame_sweep(draw, values, alt=alt, ncols=2, labels=labels, start=values.size // 2)
+    return frame_sweep(draw, values, alt=alt, ncols=2, figsize=(3.6, 3.4), labels=labels,
+                       start=values.size // 2)

@@ -107,7 +107,7 @@ def plot_rho_band(penalties, rho_path, weight_path, *, current=None, feature_nam
         ax.axvline(current, color=COLORS[7], linestyle=":", linewidth=1.2)
     ax.set_xlabel(r"$\lambda$")
     ax.set_ylabel("value (symmetric log scale)" if linthresh is not None else "value")
-    ax.legend(fontsize=8, loc="lower left")
+    ax.legend(fontsize="small", loc="lower left")
     return ax
 
 
@@ -125,11 +125,24 @@ def plot_rho_number_line(rho_j, weight_j, l1_penalty, *, xlim=None, ax=None):
     """
     ax = new_axes(ax)
     half = l1_penalty / 2
+    if xlim is None:
+        reach = 1.5 * max(abs(rho_j), half, abs(weight_j), 1e-12)
+        xlim = (-reach, reach)
     ax.axhline(0.0, color=COLORS[7], linewidth=0.8)
     ax.axvspan(-half, half, color=COLORS[4], alpha=0.25, linewidth=0)
-    for edge, text, align in ((-half, r"$-\lambda/2$ ", "right"), (half, r" $\lambda/2$", "left")):
+    for edge in (-half, half):
         ax.axvline(edge, color=COLORS[4], linestyle=LINESTYLES[3], linewidth=0.8)
-        ax.annotate(text, (edge, -0.9), ha=align, fontsize=9)
+    if half == 0:
+        ax.annotate(r"$\lambda = 0$: no band", (0.0, -0.9), ha="left", fontsize=9,
+                    xytext=(4, 0), textcoords="offset points")
+    elif 2 * half < 0.3 * (xlim[1] - xlim[0]):
+        # Too narrow for two labels side by side: one, to the right of the band.
+        ax.annotate(r"band $\pm\lambda/2$", (half, -0.9), ha="left", fontsize=9,
+                    xytext=(4, 0), textcoords="offset points")
+    else:
+        for edge, text, align in ((-half, r"$-\lambda/2$", "left"), (half, r"$\lambda/2$", "right")):
+            ax.annotate(text, (edge, -0.9), ha=align, fontsize=9, xytext=(3 if align == "left" else -3, 0),
+                        textcoords="offset points")
     ax.plot([rho_j], [0.35], linestyle="none", marker=MARKERS[0], color=COLORS[0], markersize=8,
             label=r"$\rho_j$")
     ax.plot([weight_j], [-0.35], linestyle="none", marker=MARKERS[1], color=COLORS[1], markersize=8,
@@ -143,9 +156,6 @@ def plot_rho_number_line(rho_j, weight_j, l1_penalty, *, xlim=None, ax=None):
             va="top")
     ax.set_ylim(-1.0, 1.1)
     ax.set_yticks([])
-    if xlim is None:
-        reach = 1.5 * max(abs(rho_j), half, abs(weight_j), 1e-12)
-        xlim = (-reach, reach)
     ax.set_xlim(*xlim)
     ax.set_xlabel(r"$\rho_j$ and $\hat w_j$")
     ax.legend(fontsize=9, loc="upper right")
@@ -179,7 +189,7 @@ def rho_sweep(H, y, j, *, feature_name=None, unpenalized=(0,), n_frames=19, n_pa
     FrameSweep
     """
     from .. import lambda_max, lasso_path, rho
-    from ..widgets import frame_sweep, sweep_grid
+    from ..widgets import frame_sweep, plain_number, sweep_grid
 
     name = str(j) if feature_name is None else feature_name
     lam_max = lambda_max(H, y, unpenalized=unpenalized)
@@ -205,7 +215,8 @@ def rho_sweep(H, y, j, *, feature_name=None, unpenalized=(0,), n_frames=19, n_pa
     def alt(k):
         where = "inside" if abs(frame_rho[k]) <= values[k] / 2 else "outside"
         return (f"Left: ρ_j and the lasso weight of feature {name} against λ on a log axis, with "
-                f"the band from -λ/2 to λ/2 shaded. Right: at λ = {values[k]:.3g}, ρ_j = "
-                f"{frame_rho[k]:.4g} lies {where} the band and the weight is {frame_weight[k]:.4g}.")
+                f"the band from -λ/2 to λ/2 shaded. Right: at λ = {plain_number(values[k])}, ρ_j = "
+                f"{plain_number(frame_rho[k])} lies {where} the band and the weight is "
+                f"{plain_number(frame_weight[k])}.")
 
-    return frame_sweep(draw, values, lambda_max=lam_max, alt=alt, ncols=2)
+    return frame_sweep(draw, values, lambda_max=lam_max, alt=alt, ncols=2)  # panels: PANEL_SIZE

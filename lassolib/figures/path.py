@@ -9,7 +9,7 @@ import numpy as np
 
 from ..path import cross_validate, lasso_path
 from ..soft_threshold import lambda_max as _lambda_max
-from ..widgets import frame_sweep, sweep_grid
+from ..widgets import frame_sweep, penalty_label, plain_number, sweep_grid
 from ..soft_threshold import regime
 from ._style import COLORS, LINESTYLES, MARKERS, new_axes, style_for
 
@@ -67,8 +67,8 @@ def plot_path(ratios, weights, names, *, current=None, ax=None, ylabel=r"$w_j$",
     current : float, optional
         Marks this λ/λ_max with a vertical line and the weights there with dots (it should be
         one of ``ratios``).
-    legend : bool or "outside", default True
-        "outside" puts the legend to the right of the axes.
+    legend : bool, "outside" or "below", default True
+        "outside" puts the legend to the right of the axes, "below" under them.
     """
     ax = new_axes(ax)
     ratios = np.asarray(ratios, dtype=float)
@@ -89,9 +89,12 @@ def plot_path(ratios, weights, names, *, current=None, ax=None, ylabel=r"$w_j$",
         ax.plot(np.full(weights.shape[1], ratios[row]), weights[row], "o", color="black",
                 markersize=3, zorder=5)
     if legend == "outside":
-        ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0), handlelength=3)
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0), handlelength=3)
+    elif legend == "below":
+        ax.legend(fontsize="small", ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.24),
+                  handlelength=2.4, columnspacing=1.0)
     elif legend:
-        ax.legend(fontsize="x-small", ncol=2, loc="upper right", handlelength=3)
+        ax.legend(fontsize="small", ncol=2, loc="upper right", handlelength=3)
     return ax
 
 
@@ -161,7 +164,7 @@ def plot_cv_curve(ratios, mean, standard_error, *, best=None, one_se=None, curre
     set_ratio_axis(ax, min_ratio=min_ratio, max_ratio=max_ratio)
     _mark_current(ax, current)
     ax.set_ylabel(ylabel)
-    ax.legend(fontsize="x-small", loc="upper left")
+    ax.legend(fontsize="small", loc="upper left")
     return ax
 
 
@@ -183,28 +186,49 @@ def plot_validation_curve(ratios, train_mse, validation_mse, *, best=None, ax=No
     return ax
 
 
-def ratio_labels(ratios):
-    """Slider labels for a sweep over λ/λ_max: the ratio and its regime."""
+def ratio_labels(ratios, lambda_maxes=None):
+    """Slider labels for a sweep over λ/λ_max: the ratio, the λ it means, and its regime.
+
+    Parameters
+    ----------
+    ratios : array_like of shape (K,)
+        λ/λ_max of each frame.
+    lambda_maxes : dict of str to float, optional
+        Each problem's λ_max by name, e.g. ``{"normalized": 1898.87, "raw": 9.5e5}``: the label
+        then gives the λ of each problem, "λ = 0.01 λ_max (normalized: λ = 19; raw: λ = 9,500)".
+
+    >>> ratio_labels([0.0, 0.01], {"normalized": 1898.87})
+    ['λ = 0 — linear regression', 'λ = 0.01 λ_max (normalized: λ = 19) — lasso']
+    """
     labels = []
     for r in ratios:
-        text = "λ/λ_max = 0" if r == 0 else f"λ/λ_max = {r:.3g}"
-        labels.append(f"{text} — {regime(float(r), 1.0)}")
+        r = float(r)
+        text = "λ = 0" if r == 0 else f"λ = {plain_number(r)} λ_max"
+        if r > 0 and lambda_maxes:
+            text += " (" + "; ".join(f"{name}: λ = {plain_number(r * lam)}"
+                                     for name, lam in lambda_maxes.items()) + ")"
+        labels.append(f"{text} — {regime(r, 1.0)}")
     return labels
 
 
 def path_cv_sweep(H, y, names, *, unpenalized=(0,), n_folds=5, seed=0, n_frames=21,
-                  n_line_points=60, min_ratio=1e-3):
+                  n_line_points=60, min_ratio=1e-3, figsize=(3.6, 3.6)):
     r"""Chapter 6's sweep: the path (left) and the CV error (right), current λ marked.
 
     Computes once: :math:`\lambda_{\max}`, the path and the K-fold CV error on the union of the
     sweep grid (:func:`sweep_grid`) and a finer log grid for the lines; then draws one frame per
     sweep value with :func:`plot_path` and :func:`plot_cv_curve`.
 
+    The slider moves λ itself (its readout is λ in the book's scale); each frame's label gives
+    λ, λ/λ_max and the regime ("λ = 19 (0.01 λ_max) — lasso").
+
     Parameters
     ----------
     H, y : the data (columns normalized; an intercept column listed in ``unpenalized``)
     names : sequence of str
         Names of the penalized columns, in order.
+    figsize : (float, float)
+        Size of each of the two panels, in inches.
     """
     H = np.asarray(H, dtype=float)
     lam_max = _lambda_max(H, y, unpenalized=unpenalized)
@@ -222,7 +246,7 @@ def path_cv_sweep(H, y, names, *, unpenalized=(0,), n_folds=5, seed=0, n_frames=
     def draw(k, axes):
         current = ratios[frame_rows[k]]
         plot_path(ratios, path, names, current=current, ax=axes[0], ylabel=r"$\bar w_j$",
-                  legend="outside", min_ratio=min_ratio)
+                  legend="below", min_ratio=min_ratio)
         plot_cv_curve(ratios, mean, se, best=best, one_se=one_se, current=current, ax=axes[1],
                       min_ratio=min_ratio, ylabel="CV mean squared error")
         n_nonzero = int(np.count_nonzero(path[frame_rows[k]]))
@@ -233,8 +257,10 @@ def path_cv_sweep(H, y, names, *, unpenalized=(0,), n_folds=5, seed=0, n_frames=
         row = frame_rows[k]
         return (f"Left: lasso path of {len(names)} weights against lambda/lambda_max, "
                 f"{int(np.count_nonzero(path[row]))} nonzero at the marked lambda. Right: "
-                f"cross-validation error {mean[row]:.0f} at the marked lambda; minimum "
-                f"{mean[best]:.0f} at lambda/lambda_max = {ratios[best]:.3g}.")
+                f"cross-validation error {plain_number(mean[row])} at the marked lambda; minimum "
+                f"{plain_number(mean[best])} at lambda/lambda_max = {plain_number(ratios[best])}.")
 
-    return frame_sweep(draw, frame_ratios * lam_max, alt=alt, ncols=2, figsize=(8.0, 3.4),
-                       labels=ratio_labels(frame_ratios), start=n_frames // 2)
+    values = frame_ratios * lam_max
+    labels = [penalty_label(v, lam_max) for v in values]
+    return frame_sweep(draw, values, alt=alt, ncols=2, figsize=figsize, labels=labels,
+                       start=n_frames // 2)

@@ -6,7 +6,7 @@ sweeps, which return a :class:`lassolib.widgets.FrameSweep` of precomputed frame
 
 import numpy as np
 
-from ..widgets import frame_sweep
+from ..widgets import frame_sweep, plain_number
 from ._style import COLORS, LINESTYLES, MARKERS, new_axes
 
 __all__ = [
@@ -18,7 +18,7 @@ __all__ = [
 
 
 def plot_soft_threshold(rho_grid, w_lasso, l1_penalty, *, rho_points=None, w_points=None,
-                        ax=None):
+                        xlim=None, ylim=None, legend="inside", ax=None):
     r"""The post's figure: :math:`\hat w_j` against :math:`\rho_j`, least squares vs lasso.
 
     Draws the identity line :math:`\hat w_j = \rho_j` (λ = 0, "linear regression", dashed) and
@@ -34,13 +34,17 @@ def plot_soft_threshold(rho_grid, w_lasso, l1_penalty, *, rho_points=None, w_poi
         λ (for the dead zone and the labels).
     rho_points, w_points : ndarray of shape (m,), optional
         Points :math:`(\rho_j, \hat w_j)` of a data set's features, drawn on top.
+    xlim, ylim : (float, float), optional
+        Axis limits (default: the grid's range). A sweep fixes them across frames.
+    legend : {"inside", "below"}, default "inside"
     """
     ax = new_axes(ax)
     half = l1_penalty / 2.0
     if half > 0:
         ax.axvspan(-half, half, facecolor=COLORS[1], alpha=0.15, hatch="//", edgecolor=COLORS[1],
-                   linewidth=0.0, label=rf"dead zone, width $\lambda$ = {l1_penalty:.3g}")
-        narrow = 2.0 * half < 0.1 * (float(rho_grid[-1]) - float(rho_grid[0]))
+                   linewidth=0.0, label=rf"dead zone, width $\lambda$ = {plain_number(l1_penalty)}")
+        low, high = (float(rho_grid[0]), float(rho_grid[-1])) if xlim is None else xlim
+        narrow = 2.0 * half < 0.16 * (high - low)
         for edge, text in ((-half, r"$-\lambda/2$"), (half, r"$\lambda/2$")):
             ax.axvline(edge, color=COLORS[1], linestyle=":", linewidth=1.0)
             if not narrow:
@@ -54,7 +58,8 @@ def plot_soft_threshold(rho_grid, w_lasso, l1_penalty, *, rho_points=None, w_poi
     ax.plot(rho_grid, rho_grid, color=COLORS[0], linestyle="--", linewidth=1.8,
             label=r"linear regression ($\lambda = 0$): $\hat w_j = \rho_j$")
     if l1_penalty > 0:
-        lasso_label = rf"lasso ($\lambda$ = {l1_penalty:.3g}): $\hat w_j = S(\rho_j, \lambda)$"
+        lasso_label = (rf"lasso ($\lambda$ = {plain_number(l1_penalty)}): "
+                       r"$\hat w_j = S(\rho_j, \lambda)$")
     else:
         lasso_label = r"lasso at $\lambda = 0$: $S(\rho_j, 0) = \rho_j$, the same line"
     ax.plot(rho_grid, w_lasso, color=COLORS[5], linestyle="-", linewidth=2.5, label=lasso_label)
@@ -63,15 +68,20 @@ def plot_soft_threshold(rho_grid, w_lasso, l1_penalty, *, rho_points=None, w_poi
                 linestyle="none", label=r"features of the data: $(\rho_j, \hat w_j)$")
     ax.axhline(0.0, color="0.75", linewidth=0.8, zorder=0)
     ax.axvline(0.0, color="0.75", linewidth=0.8, zorder=0)
-    ax.set_xlim(float(rho_grid[0]), float(rho_grid[-1]))
+    ax.set_xlim(*((float(rho_grid[0]), float(rho_grid[-1])) if xlim is None else xlim))
+    if ylim is not None:
+        ax.set_ylim(*ylim)
     ax.set_xlabel(r"$\rho_j$")
     ax.set_ylabel(r"$\hat w_j$")
-    ax.legend(fontsize="x-small", loc="upper left")
+    if legend == "below":
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize="small")
+    else:
+        ax.legend(fontsize="small", loc="upper left")
     return ax
 
 
 def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points=None,
-                         w_points=None, figsize=(6.4, 3.6)):
+                         w_points=None, figsize=(6.4, 4.6), axes="fixed"):
     r"""A λ sweep of :func:`plot_soft_threshold`, one precomputed curve per λ.
 
     Parameters
@@ -85,6 +95,10 @@ def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points
         Names each frame's regime.
     rho_points, w_points : ndarray of shape (K, m), optional
         The data's :math:`(\rho_j, \hat w_j)` at the lasso solution for each λ.
+    axes : {"fixed", "zoom"}, default "fixed"
+        "fixed": every frame has the same axes (the union of the grids' ranges, and of the
+        points), so the dead zone visibly grows with λ; pass one grid that covers every frame.
+        "zoom": each frame's axes fit its own grid (row k of a 2-D ``rho_grid``).
 
     Returns
     -------
@@ -92,18 +106,30 @@ def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points
     """
     w_lasso = np.asarray(w_lasso)
     rho_grid = np.asarray(rho_grid)
+    if axes not in ("fixed", "zoom"):
+        raise ValueError(f"axes must be 'fixed' or 'zoom', got {axes!r}")
+    xlim = ylim = None
+    if axes == "fixed":
+        low, high = float(np.min(rho_grid)), float(np.max(rho_grid))
+        if rho_points is not None:
+            low = min(low, float(np.min(rho_points)))
+            high = max(high, float(np.max(rho_points)))
+        xlim = (low, high)
+        span = max(abs(low), abs(high))
+        ylim = (-1.05 * span, 1.05 * span)
 
     def draw(k, ax):
         plot_soft_threshold(
             rho_grid[k] if rho_grid.ndim == 2 else rho_grid, w_lasso[k], float(penalties[k]),
             rho_points=None if rho_points is None else rho_points[k],
-            w_points=None if w_points is None else w_points[k], ax=ax,
+            w_points=None if w_points is None else w_points[k], xlim=xlim, ylim=ylim,
+            legend="below", ax=ax,
         )
 
     def alt(k):
-        text = (f"The soft-threshold line at lambda = {penalties[k]:.3g} next to the identity "
-                f"line, with a flat dead zone from {-penalties[k] / 2:.3g} to "
-                f"{penalties[k] / 2:.3g}")
+        half = plain_number(penalties[k] / 2)
+        text = (f"The soft-threshold line at lambda = {plain_number(penalties[k])} next to the "
+                f"identity line, with a flat dead zone from -{half} to {half}")
         if w_points is not None:
             text += f"; {int(np.sum(np.asarray(w_points[k]) == 0.0))} features of the data in it"
         return text + "."
@@ -149,18 +175,18 @@ def plot_lasso_path(ratios, weights, labels, *, current_ratio=None, current_weig
                         clip_on=False)
         if current_ratio == 0:
             ax.annotate(r"$\lambda = 0$", (x, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(3, -12), textcoords="offset points", fontsize="small")
+                        xytext=(3, -14), textcoords="offset points", fontsize="small")
     ax.axhline(0.0, color="0.75", linewidth=0.8, zorder=0)
     ax.set_xscale("log")
     ax.set_xlim(left, float(np.max(ratios)))
     ax.set_xlabel(r"$\lambda / \lambda_{\max}$")
     ax.set_ylabel(r"normalized weight $\hat w_j$")
-    ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 
 def lasso_path_sweep(ratios, weights, labels, penalties, sweep_weights, *, lambda_max,
-                     figsize=(6.4, 3.6)):
+                     figsize=(6.4, 4.0)):
     r"""A λ sweep of :func:`plot_lasso_path` that marks the current λ on the precomputed path.
 
     Parameters
@@ -187,7 +213,7 @@ def lasso_path_sweep(ratios, weights, labels, penalties, sweep_weights, *, lambd
     def alt(k):
         nonzero = [label for label, w in zip(labels, sweep_weights[k]) if w != 0.0]
         return (f"The lasso path of the {len(labels)} weights against lambda / lambda_max, with "
-                f"lambda = {penalties[k]:.3g} marked; nonzero there: "
+                f"lambda = {plain_number(penalties[k])} marked; nonzero there: "
                 f"{', '.join(nonzero) if nonzero else 'none'}.")
 
     return frame_sweep(draw, penalties, lambda_max=lambda_max, alt=alt, figsize=figsize)

@@ -6,7 +6,7 @@ sweep, which returns a :class:`lassolib.widgets.FrameSweep` of precomputed frame
 
 import numpy as np
 
-from ..widgets import frame_sweep
+from ..widgets import frame_sweep, plain_number
 from ._style import COLORS, LINESTYLES, MARKERS, new_axes
 
 __all__ = [
@@ -139,12 +139,14 @@ def plot_weight_comparison(feature_names, w_subgradient, w_coordinate, *, ylim=N
         ax.set_ylim(*ylim)
     ax.set_xticks(x, feature_names, fontsize="small")
     ax.set_ylabel(r"normalized weight $w_j$ (symlog)")
-    ax.legend(fontsize="x-small", loc="lower left")
+    # Above the axes, so that it never covers a feature's stems.
+    ax.legend(fontsize="small", loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3,
+              frameon=False)
     return ax
 
 
 def subgradient_sweep(penalties, w_subgradient, w_coordinate, feature_names, *, lambda_max,
-                      figsize=(6.4, 3.6)):
+                      figsize=(6.4, 3.8)):
     r"""A λ sweep of :func:`plot_weight_comparison`: both methods' weights at each λ.
 
     Parameters
@@ -173,7 +175,7 @@ def subgradient_sweep(penalties, w_subgradient, w_coordinate, feature_names, *, 
         n_sub = int(np.sum(w_subgradient[k] == 0.0))
         n_cd = int(np.sum(w_coordinate[k] == 0.0))
         return (f"Weights of the {len(feature_names)} features from subgradient descent and from "
-                f"coordinate descent at lambda = {penalties[k]:.3g}: {n_sub} exact zeros from "
+                f"coordinate descent at lambda = {plain_number(penalties[k])}: {n_sub} exact zeros from "
                 f"subgradient descent, {n_cd} from coordinate descent.")
 
     return frame_sweep(draw, penalties, lambda_max=lambda_max, alt=alt, figsize=figsize)

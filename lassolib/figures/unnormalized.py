@@ -10,7 +10,7 @@ from ..normalization import normalize_features
 from ..path import lasso_path
 from ..soft_threshold import lambda_max as _lambda_max
 from ..unnormalized import normalized_to_raw_weights
-from ..widgets import frame_sweep, sweep_grid
+from ..widgets import frame_sweep, plain_number, sweep_grid
 from ._style import COLORS, LINESTYLES, MARKERS, new_axes
 from .path import feature_style, plot_path, ratio_labels, set_ratio_axis
 
@@ -72,7 +72,7 @@ def plot_selection(ratios, weights, names, *, current=None, ax=None, min_ratio=1
 
 
 def unnormalized_sweep(H, y, names, *, unpenalized=(0,), n_frames=21, n_line_points=60,
-                       min_ratio=1e-3):
+                       min_ratio=1e-3, figsize=(3.6, 3.4)):
     r"""Chapter 5's sweep: lasso on normalized columns (left) against lasso on raw columns (right).
 
     Computes once: the normalized columns and their norms :math:`Z_j`, each problem's own
@@ -81,6 +81,10 @@ def unnormalized_sweep(H, y, names, *, unpenalized=(0,), n_frames=21, n_line_poi
     :math:`Z_j\, w_{\mathrm{raw},j}`: for the normalized lasso that is its own :math:`\bar w_j`,
     and it puts the two problems' weights on one scale.
 
+    The two problems have different λ_max, so the slider moves λ/λ_max, the same fraction of each
+    problem's own λ_max (its description says "λ/λ_max"); each frame's label gives the λ of
+    both problems: "λ = 0.01 λ_max (normalized: λ = 19; raw: λ = 9,500) — lasso".
+
     Parameters
     ----------
     H : array_like of shape (n_samples, n_features)
@@ -88,6 +92,8 @@ def unnormalized_sweep(H, y, names, *, unpenalized=(0,), n_frames=21, n_line_poi
     y : array_like of shape (n_samples,)
     names : sequence of str
         Names of the penalized columns, in order.
+    figsize : (float, float)
+        Size of each of the two panels, in inches.
     """
     H = np.asarray(H, dtype=float)
     H_normalized, norms = normalize_features(H)
@@ -109,15 +115,16 @@ def unnormalized_sweep(H, y, names, *, unpenalized=(0,), n_frames=21, n_line_poi
     def draw(k, axes):
         current = ratios[frame_rows[k]]
         for ax, path, title, lam_max, legend in (
-            (axes[0], left, "normalized lasso", lam_max_normalized, False),
-            (axes[1], right, "raw lasso", lam_max_raw, "outside"),
+            (axes[0], left, "normalized lasso", lam_max_normalized, "below"),
+            (axes[1], right, "raw lasso", lam_max_raw, "below"),
         ):
             plot_path(ratios, path, names, current=current, ax=ax, legend=legend,
                       ylabel=r"$Z_j\, w_{\mathrm{raw},j}$", min_ratio=min_ratio)
             ax.set_ylim(*limits)
             n_nonzero = int(np.count_nonzero(path[frame_rows[k]]))
-            ax.text(0.02, 0.03, f"{title}\nλ_max = {lam_max:.4g}\n{n_nonzero} nonzero",
-                    transform=ax.transAxes, fontsize="x-small", va="bottom", ha="left")
+            ax.set_title(f"{title}: {n_nonzero} nonzero", fontsize="medium", loc="left")
+            ax.text(0.02, 0.03, f"λ_max = {plain_number(lam_max)}", transform=ax.transAxes,
+                    fontsize="small", va="bottom", ha="left")
         axes[0].set_xlabel(r"$\lambda/\lambda_{\max}$ (normalized)")
         axes[1].set_xlabel(r"$\lambda/\lambda_{\max}$ (raw)")
 
@@ -129,5 +136,6 @@ def unnormalized_sweep(H, y, names, *, unpenalized=(0,), n_frames=21, n_line_poi
                 f"lasso selects {', '.join(chosen_left) or 'nothing'}; the raw lasso selects "
                 f"{', '.join(chosen_right) or 'nothing'}.")
 
-    return frame_sweep(draw, frame_ratios, alt=alt, ncols=2, figsize=(9.0, 3.6),
-                       labels=ratio_labels(frame_ratios), start=n_frames // 2)
+    labels = ratio_labels(frame_ratios, {"normalized": lam_max_normalized, "raw": lam_max_raw})
+    return frame_sweep(draw, frame_ratios, alt=alt, ncols=2, figsize=figsize, labels=labels,
+                       start=n_frames // 2, description="λ/λ_max")
