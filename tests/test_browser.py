@@ -228,7 +228,8 @@ WAIT_WIDGETS = """() => {
   const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
   return Array.from(views).every(v => {
     const area = v.previousElementSibling;
-    return area && area.classList.contains('widget-subarea') && area.querySelector('.lm-Widget');
+    // .lassobook-widget: drawn by the book's light renderer; .lm-Widget: by the full widget manager.
+    return area && area.classList.contains('widget-subarea') && area.querySelector('.lassobook-widget, .lm-Widget');
   });
 }"""
 
