@@ -182,6 +182,26 @@
     });
   };
 
+  // Keyboard readers: next to the theme's "Skip to main content", a link that jumps to the first
+  // slider (otherwise every link, copy button and scrolling code block of the text comes first).
+  function addSkipLink(renderer) {
+    var skip = document.getElementById("pst-skip-link");
+    if (!skip || !renderer.sliders.length) return;
+    var input = renderer.sliders[0].input;
+    input.id = input.id || "lassobook-first-slider";
+    var link = document.createElement("a");
+    link.href = "#" + input.id;
+    link.className = "lassobook-skip-slider";
+    link.textContent = "Skip to the first slider (" + input.getAttribute("aria-label") + ")";
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      input.scrollIntoView({block: "center"});
+      input.focus();
+    });
+    skip.appendChild(document.createTextNode(" · "));
+    skip.appendChild(link);
+  }
+
   function render() {
     var stateScript = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
     if (!stateScript) return;
@@ -203,6 +223,7 @@
       script.parentNode.insertBefore(area, script);
     });
     renderer.describe();
+    addSkipLink(renderer);
     document.documentElement.classList.add("lassobook-widgets-ready");
   }
 

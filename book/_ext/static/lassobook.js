@@ -12,6 +12,11 @@
  * 2. Scroll cues. Displayed equations, code blocks and tables that are wider than the column
  *    scroll sideways (lassobook.css); the ones that do get the class "lassobook-scrolls" (a shadow
  *    at the edge that hides more) and "lassobook-scrolled-end" once scrolled to the end.
+ * 3. Search summaries. Sphinx builds each result's summary from the text of the result page, in
+ *    which formulas are still raw TeX ("\\(w_j\\)", "\\begin{split}") and which starts with the
+ *    theme's buttons and "Contents"; here the summaries are made from the page's prose only, with
+ *    formulas turned into plain text (λ, ρ_j, ‖w‖₁ ...). A page listed twice (its title and one of
+ *    its sections for the same words) is listed once.
  */
 (function () {
   "use strict";
@@ -73,7 +78,71 @@
     pending = window.requestAnimationFrame(function () { pending = null; markScrollers(); });
   }
 
+  var TEX_SYMBOLS = {
+    lambda: "λ", rho: "ρ", alpha: "α", beta: "β", gamma: "γ", delta: "δ", Delta: "Δ", eta: "η",
+    epsilon: "ε", varepsilon: "ε", theta: "θ", mu: "μ", sigma: "σ", tau: "τ", partial: "∂",
+    nabla: "∇", in: "∈", le: "≤", leq: "≤", ge: "≥", geq: "≥", ne: "≠", neq: "≠", approx: "≈",
+    sum: "Σ", infty: "∞", cdot: "·", cdots: "⋯", ldots: "…", dots: "…", times: "×", pm: "±",
+    to: "→", rightarrow: "→", Rightarrow: "⇒", iff: "⇔", lVert: "‖", rVert: "‖", Vert: "‖",
+    lvert: "|", rvert: "|", mid: "|", top: "ᵀ", sqrt: "√", min: "min", max: "max",
+    operatorname: "", text: "", mathrm: "", mathbf: "", boldsymbol: "", mathcal: "", hat: "",
+    tilde: "", bar: "", left: "", right: "", bigl: "", bigr: "", Bigl: "", Bigr: "", big: "",
+    Big: "", biggl: "", biggr: "", quad: " ", qquad: " ", displaystyle: "", tag: "",
+  };
+
+  function texToText(tex) {
+    return tex
+      .replace(/\\[()\[\]]/g, " ")
+      .replace(/\\(begin|end)\{[^}]*\}(\{[^}]*\})?/g, " ")
+      .replace(/\\frac\{([^{}]*)\}\{([^{}]*)\}/g, "$1/$2")
+      .replace(/\\\|/g, "‖")
+      .replace(/\\[,;:! ]/g, " ")
+      .replace(/\\\\/g, " ")
+      .replace(/\\([A-Za-z]+)/g, function (all, name) {
+        return Object.prototype.hasOwnProperty.call(TEX_SYMBOLS, name) ? TEX_SYMBOLS[name] : name;
+      })
+      .replace(/[{}&]/g, "")
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+
+  // Sphinx's search page builds summaries with Search.htmlToText(html, anchor).
+  function cleanSearchSummaries() {
+    // (searchtools.js declares Search with const: a global binding, not a window property.)
+    if (typeof Search === "undefined" || typeof Search.htmlToText !== "function" || Search.__lassobook) return;
+    var original = Search.htmlToText;
+    Search.__lassobook = true;
+    Search.htmlToText = function (htmlString, anchor) {
+      var doc = new DOMParser().parseFromString(htmlString, "text/html");
+      doc.querySelectorAll(".bd-header-article, .bd-sidebar-secondary, .prev-next-area, .bd-footer-article, " +
+                           "#pst-secondary-sidebar-modal, .toctree-wrapper, nav, .onlyprint, #jb-print-docs-body").forEach(function (el) { el.remove(); });
+      doc.querySelectorAll(".math").forEach(function (el) {
+        el.replaceWith(doc.createTextNode(" " + texToText(el.textContent) + " "));
+      });
+      return original(doc.documentElement.outerHTML, anchor);
+    };
+    var list = document.getElementById("search-results");
+    if (!list) return;
+    // The search page has its own search box: the sidebar's would be a second one.
+    document.querySelectorAll(".bd-sidebar-primary .search-button-field").forEach(function (button) {
+      button.closest(".sidebar-primary-item").hidden = true;
+    });
+    // One entry per page: a later result for a page already listed is dropped.
+    var seen = {};
+    new MutationObserver(function () {
+      list.querySelectorAll("li").forEach(function (item) {
+        var link = item.querySelector("a");
+        if (!link || item.dataset.lassobookSeen) return;
+        item.dataset.lassobookSeen = "1";
+        var page = link.getAttribute("href").split("#")[0].split("?")[0];
+        if (seen[page]) item.remove();
+        else seen[page] = true;
+      });
+    }).observe(list, {childList: true, subtree: true});
+  }
+
   function start() {
+    cleanSearchSummaries();
     forwardToggles();
     wrapTables();
     markScrollers();
