@@ -228,7 +228,8 @@ WAIT_WIDGETS = """() => {
   const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
   return Array.from(views).every(v => {
     const area = v.previousElementSibling;
-    return area && area.classList.contains('widget-subarea') && area.querySelector('.lm-Widget');
+    // .lassobook-widget: drawn by the book's light renderer; .lm-Widget: by the full widget manager.
+    return area && area.classList.contains('widget-subarea') && area.querySelector('.lassobook-widget, .lm-Widget');
   });
 }"""
 
@@ -460,3 +461,275 @@ def test_search_works_offline(browser, http_root, mode):
         assert not visit.errors, f"errors: {visit.errors}"
     finally:
         visit.close()
+
+
+# Reading experience (issue 11): sidebars, nothing clipped, contrast, the sliders' accessibility,
+# the page weight actually loaded, search ------------------------------------------------------
+
+CHAPTERS = [p for p in PAGES if re.match(r"book/\d\d_", p)] or ["book/not-built.html"]
+PHONE = {"width": 390, "height": 844}
+WIDTHS = {"phone": 390, "tablet": 900, "desktop": 1280}
+MAX_TABS_TO_SLIDER = 30
+MIN_CONTRAST = 4.5
+
+
+def _regimes():
+    from lassolib.soft_threshold import regime
+
+    return {regime(0.0, 1.0), regime(0.5, 1.0), regime(2.0, 1.0)}
+
+
+def _open(browser, http_root, page_path, *, width=1280, height=900, mobile=False, dark=False):
+    """A page over http at a given viewport (touch and mobile layout on phones), fully drawn."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=mobile, has_touch=mobile,
+        service_workers="block",
+    )
+    if dark:
+        context.add_init_script("localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');")
+    context.route("**/*", lambda route: route.continue_() if _is_local(route.request.url, http_root)
+                  else route.abort("blockedbyclient"))
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(http_root + page_path, wait_until="load")
+    page.wait_for_function(WAIT_WIDGETS, timeout=TIMEOUT_MS)
+    page.evaluate(WAIT_MATHJAX)
+    if dark:
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    page.wait_for_timeout(100)
+    return context, page
+
+
+# Elements that hold a wide display; each must fit or scroll (overflow-x auto/scroll) itself.
+CLIPPED = """() => {
+  const out = [];
+  const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  document.querySelectorAll("div.math mjx-container[display='true'], div.highlight pre, .cell_output pre, article table")
+    .forEach(el => {
+      if (el.getClientRects().length === 0) return;  // folded away
+      // The element itself, or the box that holds it, must scroll when it is wider.
+      let box = el.tagName === 'TABLE' ? el.parentElement : el;
+      if (box.scrollWidth > box.clientWidth + 1 && !scrolls(box)) {
+        out.push(`${el.tagName.toLowerCase()} ${box.scrollWidth}px in ${box.clientWidth}px: ${el.textContent.slice(0, 50)}`);
+      }
+      // ... and no ancestor inside the article may cut it off.
+      const r = box.getBoundingClientRect();
+      for (let a = box.parentElement; a && a.tagName !== 'ARTICLE'; a = a.parentElement) {
+        const cs = getComputedStyle(a);
+        if (['hidden', 'clip'].includes(cs.overflowX)) {
+          const ar = a.getBoundingClientRect();
+          if (r.right > ar.right + 1 || r.left < ar.left - 1) {
+            out.push(`${el.tagName.toLowerCase()} cut by ${a.className}: ${el.textContent.slice(0, 50)}`);
+            break;
+          }
+        }
+      }
+    });
+  return out;
+}"""
+
+# Contrast (WCAG 2 relative luminance) of text against the first opaque background behind it.
+CONTRAST = """(selector) => {
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = el => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+    }
+    let bg = [255, 255, 255];
+    for (const c of layers.reverse()) bg = bg.map((v, i) => c[i] * c[3] + v * (1 - c[3]));
+    return bg;
+  };
+  return Array.from(document.querySelectorAll(selector)).filter(el => el.getClientRects().length && el.textContent.trim())
+    .map(el => {
+      const fg = parse(getComputedStyle(el).color), bg = background(el);
+      const color = fg.slice(0, 3).map((v, i) => v * fg[3] + bg[i] * (1 - fg[3]));
+      const [a, b] = [lum(color), lum(bg)].sort((x, y) => y - x);
+      return {text: el.textContent.trim().slice(0, 40), ratio: (a + 0.05) / (b + 0.05)};
+    });
+}"""
+
+TEXT_TO_CHECK = ".lassolib-label, .widget-readout, .widget-slider .widget-label, figcaption, .caption-text"
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_sidebars_open_and_close(browser, http_root, width):
+    """☰ (the book's contents) and "Contents" (this page's sections) open and close at every width."""
+    w = WIDTHS[width]
+    context, page = _open(browser, http_root, "book/04_soft_thresholding.html", width=w, mobile=w < 500)
+    try:
+        primary = page.locator(".primary-toggle:visible")
+        assert primary.count() == 1, f"{w}px: {primary.count()} visible ☰ buttons"
+        if w >= 992:
+            # Wide: ☰ collapses the sidebar in place, and brings it back.
+            sidebar = page.locator("#pst-primary-sidebar")
+            assert sidebar.is_visible()
+            primary.click()
+            page.wait_for_function("() => getComputedStyle(document.querySelector('#pst-primary-sidebar')).visibility === 'hidden'")
+            primary.click()
+            page.wait_for_function("() => getComputedStyle(document.querySelector('#pst-primary-sidebar')).visibility === 'visible'")
+        else:
+            # Narrow: ☰ opens the sidebar as a dialog holding the chapter links; Escape closes it.
+            primary.click()
+            dialog = page.locator("#pst-primary-sidebar-modal")
+            dialog.wait_for(state="visible")
+            assert dialog.get_by_role("link", name=re.compile("Soft thresholding")).first.is_visible()
+            page.keyboard.press("Escape")
+            dialog.wait_for(state="hidden")
+        secondary = page.locator(".secondary-toggle:visible")
+        if w >= 1200:
+            # Wide enough for the page's contents to stay on screen: no button needed.
+            assert page.locator("#pst-secondary-sidebar").is_visible()
+        else:
+            assert secondary.count() == 1, f"{w}px: {secondary.count()} visible Contents buttons"
+            secondary.click()
+            dialog = page.locator("#pst-secondary-sidebar-modal")
+            dialog.wait_for(state="visible")
+            assert dialog.get_by_role("link").first.is_visible()
+            page.keyboard.press("Escape")
+            dialog.wait_for(state="hidden")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("page_path", CHAPTERS + ["book/intro.html"])
+def test_nothing_clipped(browser, http_root, page_path, width):
+    """Every displayed equation, code block and table fits or scrolls; on a phone the page itself
+    never scrolls sideways."""
+    w = WIDTHS[width]
+    context, page = _open(browser, http_root, page_path, width=w, mobile=w < 500)
+    try:
+        clipped = page.evaluate(CLIPPED)
+        assert not clipped, f"{page_path} at {w}px: clipped without a scroll bar:\n" + "\n".join(clipped[:10])
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{page_path} at {w}px: the page scrolls sideways by {overflow}px"
+        # Whatever scrolls shows it: the cue class (an edge shadow and a drawn scroll bar).
+        uncued = page.evaluate("""() => Array.from(document.querySelectorAll(
+            "div.math mjx-container[display='true'], div.highlight pre, .cell_output pre"))
+          .filter(e => e.getClientRects().length && e.scrollWidth > e.clientWidth + 1 && !e.classList.contains('lassobook-scrolls'))
+          .map(e => e.textContent.slice(0, 40))""")
+        assert not uncued, f"{page_path} at {w}px: scrolls without a cue: {uncued[:5]}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+@pytest.mark.parametrize("page_path", CHAPTERS)
+def test_text_contrast(browser, http_root, page_path, mode):
+    """Slider captions, readouts, slider labels and figure captions: contrast ≥ 4.5:1."""
+    context, page = _open(browser, http_root, page_path, dark=mode == "dark")
+    try:
+        ratios = page.evaluate(CONTRAST, TEXT_TO_CHECK)
+        assert ratios, f"{page_path}: no caption or readout found"
+        low = [f"{r['ratio']:.2f}:1 {r['text']!r}" for r in ratios if r["ratio"] < MIN_CONTRAST]
+        assert not low, f"{page_path} ({mode}): text below {MIN_CONTRAST}:1: {low[:8]}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page_path", CHAPTERS)
+def test_sliders_accessible(browser, http_root, page_path):
+    """Each slider has a name and says λ and the regime (not a frame index); it is reached in a
+    few Tab presses (formulas are not Tab stops), shows a focus ring, and takes taps on a phone."""
+    regimes = _regimes()
+    context, page = _open(browser, http_root, page_path)
+    try:
+        handles = page.locator(".widget-slider [role='slider']")
+        n = handles.count()
+        if n == 0:
+            pytest.skip(f"{page_path} has no slider")
+        # Key presses from the top of the page to the first slider, as a keyboard reader goes:
+        # Tab, and Enter on the "Skip to the first slider" link when it comes.
+        # (First, before anything else took the focus: Tab starts from the top of the page.)
+        presses = 0
+        while presses <= MAX_TABS_TO_SLIDER:
+            skip = page.evaluate("() => document.activeElement.matches('a.lassobook-skip-slider')")
+            page.keyboard.press("Enter" if skip else "Tab")
+            presses += 1
+            if page.evaluate("() => document.activeElement.matches('.widget-slider [role=\"slider\"]')"):
+                break
+        assert presses <= MAX_TABS_TO_SLIDER, f"{page_path}: more than {MAX_TABS_TO_SLIDER} key presses to the first slider"
+        named = page.get_by_role("slider", name=re.compile(r"\S"))
+        assert named.count() == n, f"{page_path}: {n - named.count()} slider(s) without an accessible name"
+        for k in range(n):
+            handle = handles.nth(k)
+            for key in ("Home", "End"):
+                handle.focus()
+                page.keyboard.press(key)
+                text = handle.get_attribute("aria-valuetext") or ""
+                assert "λ" in text and any(r in text for r in regimes), (
+                    f"{page_path}, slider {k} after {key}: value text {text!r} lacks λ or the regime")
+                assert text != handle.get_attribute("aria-valuenow")
+            # A focus ring drawn around the focused handle (not only a colour change).
+            ring = handle.evaluate("""h => { const cs = getComputedStyle(h);
+                return {outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2,
+                        shadow: cs.boxShadow !== 'none'}; }""")
+            assert ring["outline"] or ring["shadow"], f"{page_path}, slider {k}: no visible focus ring"
+    finally:
+        context.close()
+    # On a phone: the slider's touch target is at least 24 px tall.
+    context, page = _open(browser, http_root, page_path, width=PHONE["width"], height=PHONE["height"], mobile=True)
+    try:
+        heights = page.evaluate("() => Array.from(document.querySelectorAll('.widget-slider [role=\"slider\"]'))"
+                                ".map(h => h.getBoundingClientRect().height)")
+        assert heights and min(heights) >= 24, f"{page_path}: slider touch target {heights} px tall at 390 px"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("page_path", CHAPTERS + ["book/intro.html"])
+def test_page_loads_under_budget(browser, http_root, page_path):
+    """Everything a page loads (HTML, styles, scripts, fonts, images, search index) ≤ 3 MB."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("lassobook_load", ROOT / "benchmarks" / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(load)
+    result = load.measure(browser, http_root + page_path, tabs=False)
+    assert result["bytes"] <= MAX_PAGE_BYTES, (
+        f"{page_path} loads {result['bytes'] / 1e6:.2f} MB in {result['requests']} requests "
+        f"(budget {MAX_PAGE_BYTES / 1e6:.2f} MB); largest: {result['largest']}")
+
+
+def test_search_snippets_readable(browser, http_root):
+    """search.html?q=soft: one search box, each page listed once, summaries of prose without raw
+    TeX or the theme's buttons."""
+    context, page = _open(browser, http_root, "search.html?q=soft")
+    try:
+        page.locator("#search-results li").first.wait_for()
+        page.wait_for_function("() => document.querySelectorAll('#search-results li p.context').length >= 3")
+        page.wait_for_timeout(500)
+        items = page.evaluate("""() => Array.from(document.querySelectorAll('#search-results li')).map(li => ({
+            href: li.querySelector('a').getAttribute('href').split('#')[0],
+            summary: (li.querySelector('p.context') || {textContent: ''}).textContent}))""")
+        pages = [item["href"] for item in items]
+        assert len(pages) == len(set(pages)), f"a page is listed twice: {pages}"
+        assert any("04_soft_thresholding" in p for p in pages)
+        for item in items:
+            raw = re.findall(r"\\[()\[\]]|\\(?:begin|end)\{|\\[A-Za-z]{2,}", item["summary"])
+            assert not raw, f"{item['href']}: raw TeX in the search summary: {raw[:5]} in {item['summary'][:120]!r}"
+            assert ".ipynb" not in item["summary"] and ".pdf" not in item["summary"], item["summary"][:120]
+        boxes = page.evaluate("""() => Array.from(document.querySelectorAll(
+            'input[type=search], .search-button-field')).filter(e => e.getClientRects().length).length""")
+        assert boxes == 1, f"{boxes} search boxes on the search page"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_one_search_box(browser, http_root, width):
+    """A chapter shows one way to search (the sidebar's box on a desktop, the 🔍 button on a phone)."""
+    w = WIDTHS[width]
+    context, page = _open(browser, http_root, "book/01_l2_gradient.html", width=w, mobile=w < 500)
+    try:
+        boxes = page.evaluate("""() => Array.from(document.querySelectorAll('.search-button-field, .search-button'))
+            .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden'
+                    && e.getBoundingClientRect().width > 0).length""")
+        assert boxes == 1, f"{boxes} search boxes at {w}px"
+    finally:
+        context.close()

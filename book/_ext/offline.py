@@ -18,6 +18,21 @@
   with ``fetch()``, which file:// does not allow); results are still listed.
 - It drops sphinx-thebe's scripts and stylesheet (Jupyter Book always loads the extension; with
   launch buttons off it is unused, and it names a CDN URL).
+
+Reading experience (``static/``, added to every page):
+
+- ``lassobook-widgets.js`` draws the book's λ sweeps from the saved widget state with plain DOM
+  (a native range input, its readout, the frames) instead of the 3.6 MB widget manager. Each
+  page's state is checked here at build time: a page that uses any widget model the small
+  renderer does not know keeps the full manager (RequireJS + ``embed-amd.js``), so nothing is
+  silently left undrawn.
+- ``lassobook.js`` works around pydata-sphinx-theme 0.17's sidebar toggles (see the file) and
+  marks wide displays, code and tables that scroll with a visible cue; ``lassobook.css`` makes
+  displayed equations scroll instead of being clipped, sets readable contrast in both colour modes,
+  a visible focus ring and a 24 px slider handle.
+- After the build it removes pydata-sphinx-theme's ``fontawesome.js`` (1.5 MB, every icon of Font
+  Awesome as SVG paths) from every page: the theme's stylesheet already draws the same icons from
+  the Font Awesome web fonts it ships.
 """
 
 import hashlib
@@ -25,6 +40,7 @@ import importlib.util
 import json
 import pathlib
 import posixpath
+import re
 import shutil
 
 from sphinx.errors import ExtensionError
@@ -109,9 +125,46 @@ def _is_widget_manager(asset):
     return str(getattr(asset, "filename", "") or "").endswith("embed-amd.js")
 
 
+STATIC = pathlib.Path(__file__).resolve().with_name("static")
+WIDGETS_JS = "lassobook-widgets.js"
+STATE_TYPE = "application/vnd.jupyter.widget-state+json"
+# The widget models lassobook-widgets.js draws (keep in step with KNOWN there).
+LIGHT_MODELS = {
+    "VBoxModel", "HBoxModel", "BoxModel", "StackModel", "HTMLModel", "SelectionSliderModel",
+    "IntSliderModel", "LinkModel", "DirectionalLinkModel", "LayoutModel", "HTMLStyleModel",
+    "SliderStyleModel", "DescriptionStyleModel",
+}
+
+
+def widget_models(scripts):
+    """The model names in the page's saved widget state (None when the page has no state)."""
+    for js in scripts:
+        if getattr(js, "attributes", {}).get("type") == STATE_TYPE:
+            state = json.loads(js.attributes.get("body") or "{}").get("state", {})
+            return {spec.get("model_name") for spec in state.values()}
+    return None
+
+
+def _is_manager_script(asset):
+    """RequireJS and the widget manager (what the light renderer replaces)."""
+    filename = str(getattr(asset, "filename", "") or "")
+    return filename.endswith(("embed-amd.js", "requirejs/require.js"))
+
+
 def rewrite_assets(app, pagename, templatename, context, doctree):
     if "script_files" in context:
         scripts = [_localize(js, pagename) for js in context["script_files"] if not _is_thebe(js)]
+        models = widget_models(scripts)
+        if models is not None and models <= LIGHT_MODELS:
+            # Only models the light renderer draws: it replaces RequireJS and the manager.
+            where = [i for i, js in enumerate(scripts) if _is_manager_script(js)]
+            if where:
+                template = scripts[where[0]]
+                scripts = [js for js in scripts if not _is_manager_script(js)]
+                scripts.insert(where[0], type(template)(f"_static/{WIDGETS_JS}", priority=template.priority))
+        elif models is not None:
+            unknown = sorted(models - LIGHT_MODELS, key=str)
+            logger.info(f"offline: {pagename} uses {unknown}: it keeps the full widget manager")
         for index, js in enumerate(scripts):
             if _is_widget_manager(js):
                 # Before the manager: map its AMD module names to _vendor/html-manager (relative
@@ -133,13 +186,39 @@ def rewrite_assets(app, pagename, templatename, context, doctree):
         context["css_files"] = [css for css in context["css_files"] if not _is_thebe(css)]
 
 
+FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js(\?[^"]*)?"></script>')
+
+
+def drop_fontawesome_js(app, exception):
+    """Remove the theme's fontawesome.js from every page (its stylesheet draws the icons)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    for page in pathlib.Path(app.outdir).rglob("*.html"):
+        if OUT_DIR in page.relative_to(app.outdir).parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        trimmed = FONTAWESOME_JS.sub("", text)
+        if trimmed != text:
+            page.write_text(trimmed, encoding="utf-8")
+
+
+def add_static(app, config):
+    config.html_static_path = [*config.html_static_path, str(STATIC)]
+
+
 def setup(app):
+    app.connect("config-inited", add_static)
+    app.add_css_file("lassobook.css")
+    app.add_js_file("lassobook.js", loading_method="defer")
+    app.connect("build-finished", drop_fontawesome_js)
     app.connect("builder-inited", vendor_into_build)
     # After myst-nb (widget scripts) and sphinx.ext.mathjax have added theirs (priority 500).
     app.connect("html-page-context", rewrite_assets, priority=900)
     # A change to this file or to the lock rebuilds every page (a new env_version invalidates
     # Sphinx's saved environment), so no page keeps stale script tags.
     fingerprint = hashlib.sha256(pathlib.Path(__file__).read_bytes() + vendor.LOCK.read_bytes())
+    for path in sorted(STATIC.iterdir()):
+        fingerprint.update(path.read_bytes())
     return {
         "version": "1.0",
         "env_version": int(fingerprint.hexdigest()[:8], 16),
