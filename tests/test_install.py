@@ -36,7 +36,7 @@ def interpreters():
     candidates = {sys.executable, "/usr/bin/python3"}
     for minor in range(8, 16):
         found = shutil.which(f"python3.{minor}")
-        if found:
+        if found and "/.pyenv/shims/" not in found:  # slow shell shims; pyenv's versions are globbed below
             candidates.add(found)
     candidates.update(glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python3")))
     found = {}
@@ -156,3 +156,24 @@ def test_readme_states_the_supported_versions():
     for version in INTERPRETERS:
         if version_tuple(version) >= SUPPORTED:
             assert version in readme, f"README does not list the tested Python {version}"
+
+
+def test_make_lab_starts_as_root_too(tmp_path):
+    """As root (as in many containers) JupyterLab needs --allow-root; make lab passes it and says so."""
+    if shutil.which("make") is None:
+        pytest.skip("no make")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "jupyter").write_text('#!/bin/sh\necho "jupyter $*"\n')
+    (fake / "jupyter").chmod(0o755)
+    stamp = tmp_path / "installed"
+    stamp.touch()  # newer than requirements.txt: no install
+    out = subprocess.run(
+        ["make", "-s", "lab", f"BIN={fake}", f"STAMP={stamp}"], capture_output=True, text=True, cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stderr
+    if os.geteuid() == 0:
+        assert "running as root, so JupyterLab is started with --allow-root" in out.stdout
+        assert "jupyter lab --allow-root book/" in out.stdout
+    else:
+        assert "jupyter lab book/" in out.stdout and "--allow-root" not in out.stdout
