@@ -13,7 +13,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import lassolib
@@ -32,9 +31,12 @@ def compiled_functions(module):
 
 
 def test_every_jitted_function_has_py_func():
-    from lassolib import coordinate_descent, path
+    import importlib
+    import pkgutil
 
-    found = compiled_functions(coordinate_descent) + compiled_functions(path)
+    found = []
+    for info in pkgutil.walk_packages(lassolib.__path__, "lassolib."):
+        found += compiled_functions(importlib.import_module(info.name))
     assert found, "no compiled function found"
     for name, f in found:
         assert callable(f.py_func), name
