@@ -108,8 +108,9 @@ def prox_l1(u, step_size, l1_penalty, *, unpenalized=()):
 
 
 def proximal_gradient(
-    H, y, l1_penalty, *, accelerated=False, step_size=None, max_iterations=10_000,
-    tolerance=1e-8, check_every=10, w0=None, unpenalized=(), record_iterates=False,
+    H, y, l1_penalty, *, accelerated=False, step_size=None,
+    max_iterations=10_000, tolerance=1e-8, check_every=10, w0=None,
+    unpenalized=(), record_iterates=False,
 ):
     r"""Minimize RSS(w) + λ‖w‖₁ by ISTA, or by FISTA when ``accelerated``.
 
@@ -161,7 +162,9 @@ def proximal_gradient(
     tolerance = check_positive(tolerance, "tolerance")
     check_every = check_positive_int(check_every, "check_every")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    w = np.zeros(H.shape[1]) if w0 is None else check_weights(w0, H.shape[1], "w0")
+    w = np.zeros(H.shape[1])
+    if w0 is not None:
+        w = check_weights(w0, H.shape[1], "w0")
     threshold = step_size * l1_penalty
 
     def objective(w):
@@ -173,7 +176,7 @@ def proximal_gradient(
     v, t = w.copy(), 1.0
     converged = False
     for k in range(1, max_iterations + 1):
-        u = v + 2.0 * step_size * (H.T @ (y - H @ v))   # gradient step on the RSS
+        u = v + 2.0 * step_size * (H.T @ (y - H @ v))   # gradient step, RSS
         w_new = _prox(u, threshold, penalized)           # soft threshold at ηλ
         if accelerated:
             t_new = (1.0 + np.sqrt(1.0 + 4.0 * t * t)) / 2.0
@@ -185,7 +188,8 @@ def proximal_gradient(
         if not np.all(np.isfinite(w_new)) or objective(w_new) > too_big:
             warnings.warn(
                 f"proximal_gradient diverged at iteration {k}: step_size "
-                f"{step_size:g} is too large; use at most 1/L = {1.0 / lipschitz:.4g}",
+                f"{step_size:g} is too large; use at most 1/L = "
+                f"{1.0 / lipschitz:.4g}",
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -229,9 +233,9 @@ def fista(H, y, l1_penalty, **options):
 
 
 def lasso_sgd(
-    H, y, l1_penalty, *, method="subgradient", step_size, n_epochs=50, batch_size=10,
-    step_decay=1.0, truncate_every=10, seed=0, w0=None, unpenalized=(),
-    record_iterates=False,
+    H, y, l1_penalty, *, method="subgradient", step_size, n_epochs=50,
+    batch_size=10, step_decay=1.0, truncate_every=10, seed=0, w0=None,
+    unpenalized=(), record_iterates=False,
 ):
     r"""Minibatch SGD on RSS(w) + λ‖w‖₁, with four ways to treat the L1 term.
 
@@ -295,7 +299,9 @@ def lasso_sgd(
     truncate_every = check_positive_int(truncate_every, "truncate_every")
     rng = np.random.default_rng(check_seed(seed))
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    w = np.zeros(H.shape[1]) if w0 is None else check_weights(w0, H.shape[1], "w0")
+    w = np.zeros(H.shape[1])
+    if w0 is not None:
+        w = check_weights(w0, H.shape[1], "w0")
     lam = np.where(penalized, l1_penalty, 0.0)
 
     def objective(w):
@@ -305,7 +311,7 @@ def lasso_sgd(
     objectives, steps = [objective(w)], []
     iterates = [w.copy()] if record_iterates else None
     total, applied = 0.0, np.zeros_like(w)   # cumulative penalty: u and q_j
-    pending, step_count = 0.0, 0             # truncated gradient: ηλ of the last steps
+    pending, step_count = 0.0, 0             # truncated gradient
     for epoch in range(n_epochs):
         eta = step_size / (1.0 + step_decay * epoch)
         start = w.copy()
@@ -331,13 +337,15 @@ def lasso_sgd(
                 before = w
                 pulled_down = np.maximum(0.0, w - (total + applied))
                 pulled_up = np.minimum(0.0, w + (total - applied))
-                w = np.where(w > 0, pulled_down, np.where(w < 0, pulled_up, 0.0))
+                w = np.where(w > 0, pulled_down,
+                             np.where(w < 0, pulled_up, 0.0))
                 w = np.where(penalized, w, before)
                 applied = applied + (w - before)
-        if not np.all(np.isfinite(w)) or objective(w) > 1e100 * max(objectives[0], 1.0):
+        too_big = 1e100 * max(objectives[0], 1.0)
+        if not np.all(np.isfinite(w)) or objective(w) > too_big:
             warnings.warn(
-                f"lasso_sgd diverged in epoch {epoch}: step_size {step_size:g} is too "
-                f"large for batch_size {batch_size}; try a smaller step",
+                f"lasso_sgd diverged in epoch {epoch}: step_size {step_size:g} "
+                f"is too large for batch_size {batch_size}; try a smaller step",
                 ConvergenceWarning,
                 stacklevel=2,
             )
@@ -362,7 +370,7 @@ def adam(
     H, y, l2_penalty, *, step_size, n_iterations, decoupled=False, beta1=0.9,
     beta2=0.999, epsilon=1e-8, w0=None, unpenalized=(),
 ):
-    r"""Full-batch Adam on RSS(w) + λ‖w‖₂², L2 in the gradient or decoupled (AdamW).
+    r"""Full-batch Adam on RSS(w) + λ‖w‖₂²: L2 in the gradient, or AdamW.
 
     With :math:`g_t = \nabla\mathrm{RSS}(w_{t-1})`, Adam keeps
     :math:`m_t = \beta_1 m_{t-1} + (1-\beta_1) g`, :math:`v_t = \beta_2 v_{t-1} + (1-\beta_2) g^2`
@@ -406,7 +414,9 @@ def adam(
             raise ValueError(f"{name} must be a number in [0, 1), got {beta!r}")
     epsilon = check_positive(epsilon, "epsilon")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    w = np.zeros(H.shape[1]) if w0 is None else check_weights(w0, H.shape[1], "w0")
+    w = np.zeros(H.shape[1])
+    if w0 is not None:
+        w = check_weights(w0, H.shape[1], "w0")
     lam = np.where(penalized, l2_penalty, 0.0)
 
     def objective(w):
@@ -430,8 +440,9 @@ def adam(
         if not np.all(np.isfinite(w)) or np.max(np.abs(w)) > 1e100:
             warnings.warn(
                 f"adam diverged at iteration {t}: with decoupled weight decay, "
-                f"1 - 2·step_size·l2_penalty = {1 - 2 * step_size * l2_penalty:g} "
-                "must lie in (-1, 1]; use a smaller step_size",
+                f"1 - 2·step_size·l2_penalty = "
+                f"{1 - 2 * step_size * l2_penalty:g} must lie in (-1, 1]; "
+                "use a smaller step_size",
                 ConvergenceWarning,
                 stacklevel=2,
             )
