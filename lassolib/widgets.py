@@ -237,8 +237,11 @@ class FrameSweep:
         label = self.labels[k]
         value, sep, regime_text = label.partition(" — ")
         if sep:
+            # The regime's name in bold; any detail after a colon stays plain.
+            name, colon, detail = regime_text.partition(":")
             caption = (f'<span class="lassolib-value">{html.escape(value)}</span> — '
-                       f'<strong class="lassolib-regime">{html.escape(regime_text)}</strong>')
+                       f'<strong class="lassolib-regime">{html.escape(name)}</strong>'
+                       f'{html.escape(colon + detail)}')
         else:
             caption = f'<strong class="lassolib-value">{html.escape(value)}</strong>'
         panels = self.frames[k]

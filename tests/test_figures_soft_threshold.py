@@ -203,3 +203,21 @@ def test_soft_threshold_sweep_fixed_axes_show_the_dead_zone_grow():
         figures.plot_soft_threshold = original
     with pytest.raises(ValueError, match="axes"):
         figures.soft_threshold_sweep(rho, penalties, curves, lambda_max=3.0, axes="loose")
+
+
+def test_book_style_png_is_twice_its_declared_width():
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from lassolib.figures import BOOK_RC, _style
+
+    figure = Figure(figsize=(6.0, 3.5), layout="constrained")
+    figure.add_subplot().plot([0, 1], [0, 1])
+    data, metadata = _style._figure_png_with_width(figure)
+    width_px = int.from_bytes(data[16:20], "big")
+    assert set(metadata) == {"width"}, "no height: the page keeps the aspect ratio"
+    assert abs(width_px - 2 * metadata["width"]) <= 1
+    assert 560 <= metadata["width"] <= 610  # 6 in at 100 CSS px per inch, trimmed to the drawing
+    with matplotlib.rc_context():
+        assert _style.use_book_style() == BOOK_RC
+        assert matplotlib.rcParams["legend.fontsize"] == BOOK_RC["legend.fontsize"]

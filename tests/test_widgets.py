@@ -127,6 +127,9 @@ def test_frame_sweep_with_a_trivial_draw_function():
     value, regime_text = sweep.labels[1].split(" — ")
     assert f'<strong class="lassolib-regime">{regime_text}</strong>' in html and value in html
     assert "width:100%" in html and "height:auto" in html and "max-width:853px" in html
+    detailed = FrameSweep([1.0], ["λ = 1 — ridge: smallest |w| = 0.5"], sweep.frames[:1], [0.0],
+                          alt=["x"])
+    assert '<strong class="lassolib-regime">ridge</strong>: smallest |w| = 0.5' in detailed.frame_html(0)
 
 
 def test_frame_sweep_widget_structure():

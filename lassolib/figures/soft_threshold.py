@@ -88,7 +88,7 @@ def plot_soft_threshold(rho_grid, w_lasso, l1_penalty, *, rho_points=None, w_poi
 
 
 def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points=None,
-                         w_points=None, figsize=(6.4, 4.6), axes="fixed"):
+                         w_points=None, figsize=(5.0, 4.4), axes="fixed"):
     r"""A λ sweep of :func:`plot_soft_threshold`, one precomputed curve per λ.
 
     Parameters
@@ -193,7 +193,7 @@ def plot_lasso_path(ratios, weights, labels, *, current_ratio=None, current_weig
 
 
 def lasso_path_sweep(ratios, weights, labels, penalties, sweep_weights, *, lambda_max,
-                     figsize=(6.4, 4.0)):
+                     figsize=(5.0, 3.6)):
     r"""A λ sweep of :func:`plot_lasso_path` that marks the current λ on the precomputed path.
 
     Parameters
