@@ -221,3 +221,24 @@ def test_book_style_png_is_twice_its_declared_width():
     with matplotlib.rc_context():
         assert _style.use_book_style() == BOOK_RC
         assert matplotlib.rcParams["legend.fontsize"] == BOOK_RC["legend.fontsize"]
+
+
+def test_fixed_axes_with_per_frame_grids_draw_every_line_to_the_edges():
+    penalties = np.array([0.0, 1.0, 4.0])
+    grids = np.array([np.linspace(-s, s, 21) for s in (1.0, 2.0, 3.0)])
+    curves = np.array([lassolib.soft_threshold(g, lam) for g, lam in zip(grids, penalties)])
+    drawn = []
+    original = figures.plot_soft_threshold
+
+    def spy(rho_grid, w_lasso, l1_penalty, **kwargs):
+        drawn.append((np.array(rho_grid), np.array(w_lasso), l1_penalty))
+        return original(rho_grid, w_lasso, l1_penalty, **kwargs)
+
+    figures.plot_soft_threshold = spy
+    try:
+        figures.soft_threshold_sweep(grids, penalties, curves, lambda_max=3.0)
+    finally:
+        figures.plot_soft_threshold = original
+    for rho, w, lam in drawn:
+        assert rho[0] == -3.0 and rho[-1] == 3.0
+        np.testing.assert_array_equal(w, lassolib.soft_threshold(rho, lam))

@@ -104,7 +104,9 @@ def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points
         The data's :math:`(\rho_j, \hat w_j)` at the lasso solution for each λ.
     axes : {"fixed", "zoom"}, default "fixed"
         "fixed": every frame has the same axes (the union of the grids' ranges, and of the
-        points), so the dead zone visibly grows with λ; pass one grid that covers every frame.
+        points), so the dead zone visibly grows with λ. Pass one grid that covers every frame;
+        given a 2-D grid, every frame is drawn on its widest row, the lines from the closed form
+        :math:`S(\rho, \lambda_k)` (so that no line stops short of the axes' edges).
         "zoom": each frame's axes fit its own grid (row k of a 2-D ``rho_grid``).
 
     Returns
@@ -124,6 +126,9 @@ def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points
         xlim = (low, high)
         span = max(abs(low), abs(high))
         ylim = (-1.05 * span, 1.05 * span)
+        if rho_grid.ndim == 2:
+            rho_grid = rho_grid[int(np.argmax(np.ptp(rho_grid, axis=1)))]
+            w_lasso = np.array([soft_threshold(rho_grid, float(lam)) for lam in penalties])
 
     def draw(k, ax):
         plot_soft_threshold(
