@@ -237,8 +237,11 @@ class FrameSweep:
         label = self.labels[k]
         value, sep, regime_text = label.partition(" — ")
         if sep:
+            # The regime's name in bold; any detail after a colon stays plain.
+            name, colon, detail = regime_text.partition(":")
             caption = (f'<span class="lassolib-value">{html.escape(value)}</span> — '
-                       f'<strong class="lassolib-regime">{html.escape(regime_text)}</strong>')
+                       f'<strong class="lassolib-regime">{html.escape(name)}</strong>'
+                       f'{html.escape(colon + detail)}')
         else:
             caption = f'<strong class="lassolib-value">{html.escape(value)}</strong>'
         panels = self.frames[k]
@@ -246,21 +249,24 @@ class FrameSweep:
         for p, data in enumerate(panels):
             width, height = _png_size(data)
             css_width = int(round(width / self.scale))
-            # Never shown wider than 1/1.5 of its pixels: sharp at every width.
+            # Never shown wider than 1/1.5 of its pixels: sharp at every width. Side by side while
+            # each panel gets 80 % of its designed width (two 360 px panels fit a 620 px column:
+            # the book's widget area is ~690 px), stacked below that (a phone).
             max_width = int(width // 1.5)
+            basis = int(round(0.8 * css_width))
             alt = self.alt[k] if p == 0 else ""  # one description for the whole frame
             role = "" if p == 0 else ' role="presentation"'
             images.append(
                 f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" '
                 f'alt="{html.escape(alt)}"{role} width="{width}" height="{height}" '
-                f'style="flex:1 1 {css_width}px;min-width:0;width:100%;max-width:{max_width}px;'
+                f'style="flex:1 1 {basis}px;min-width:0;width:100%;max-width:{max_width}px;'
                 'height:auto;display:block">'
             )
         return (
             '<figure class="lassolib-frame" style="margin:0;padding:6px 8px 8px;background:#fff;'
             'color:#1a1a1a;border:1px solid #b8b8b8;border-radius:4px">'
             '<figcaption class="lassolib-label" style="font-size:1.05rem;line-height:1.4;'
-            f'margin:0 0 4px;color:#1a1a1a">{caption}</figcaption>'
+            f'margin:0 0 4px;color:#1a1a1a;text-align:left">{caption}</figcaption>'
             '<div class="lassolib-panels" style="display:flex;flex-wrap:wrap;gap:4px 8px;'
             f'align-items:flex-start">{"".join(images)}</div>'
             "</figure>"

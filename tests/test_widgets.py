@@ -113,8 +113,8 @@ def test_frame_sweep_with_a_trivial_draw_function():
     assert sweep.labels[0] == "λ = 0 — linear regression"
     assert sweep.labels[3].endswith("all zero") and sweep.labels[1].endswith("lasso")
     assert all(len(frame) == 1 and frame[0][:8] == b"\x89PNG\r\n\x1a\n" for frame in sweep.frames)
-    # Rendered at twice the designed size: 6.4 in at 100 CSS px per inch → 1280 pixels.
-    assert _png_size(sweep.frames[0][0])[0] == 1280
+    # Rendered at twice the designed size: 5 in at 100 CSS px per inch → 1000 pixels.
+    assert _png_size(sweep.frames[0][0])[0] == 1000
     assert sweep.alt[0] == "A line (λ = 0 — linear regression)"
     assert sweep.start == 2  # the middle frame by default
     assert sweep.seconds_per_frame.shape == (5,) and np.all(sweep.seconds_per_frame >= 0)
@@ -126,7 +126,10 @@ def test_frame_sweep_with_a_trivial_draw_function():
     # of its pixels wide.
     value, regime_text = sweep.labels[1].split(" — ")
     assert f'<strong class="lassolib-regime">{regime_text}</strong>' in html and value in html
-    assert "width:100%" in html and "height:auto" in html and "max-width:853px" in html
+    assert "width:100%" in html and "height:auto" in html and "max-width:666px" in html
+    detailed = FrameSweep([1.0], ["λ = 1 — ridge: smallest |w| = 0.5"], sweep.frames[:1], [0.0],
+                          alt=["x"])
+    assert '<strong class="lassolib-regime">ridge</strong>: smallest |w| = 0.5' in detailed.frame_html(0)
 
 
 def test_frame_sweep_widget_structure():
@@ -155,6 +158,8 @@ def test_frame_sweep_two_columns_and_custom_labels():
     assert all(len(frame) == 2 for frame in sweep.frames)
     html = sweep.frame_html(0)
     assert html.count("<img ") == 2 and "flex-wrap:wrap" in html
+    # Side by side down to 2 × 288 px (80 % of 360), at most 480 px wide (720 px / 1.5).
+    assert html.count("flex:1 1 288px") == 2 and html.count("max-width:480px") == 2
     assert _png_size(sweep.frames[0][1]) == (720, 600)  # PANEL_SIZE (3.6, 3.0) at 200 dpi
 
 

@@ -37,8 +37,8 @@ MIN_FONT_PT = 7.2
 """The smallest text a figure draws, in points: 10 CSS px at the designed size."""
 PANEL_SIZE = (3.6, 3.0)
 """One panel of a sweep frame (inches): two fit side by side in a 720 px column, one fills a phone."""
-WIDE_SIZE = (6.4, 3.6)
-"""A single-panel sweep frame (inches); shown at the column's width."""
+WIDE_SIZE = (5.0, 3.6)
+"""A single-panel sweep frame (inches): 1000 px, shown up to 666 CSS px wide (1.5x), ~0.7x on a phone."""
 
 BOOK_RC = {
     "font.size": 10.0,
@@ -86,11 +86,13 @@ def _figure_png_with_width(figure):
     import io
 
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DISPLAY_DPI * RENDER_SCALE)
-    width = int(round(figure.get_figwidth() * DISPLAY_DPI))
+    figure.savefig(buffer, format="png", dpi=DISPLAY_DPI * RENDER_SCALE, bbox_inches="tight",
+                   pad_inches=0.05)
+    data = buffer.getvalue()
+    width = int(round(int.from_bytes(data[16:20], "big") / RENDER_SCALE))  # PNG header: width
     # Only the width: the page scales the height with it (a fixed height would distort the
     # image where the column is narrower than the figure, as on a phone).
-    return buffer.getvalue(), {"width": width}
+    return data, {"width": width}
 
 
 def use_book_style():
@@ -116,7 +118,12 @@ def use_book_style():
         return dict(BOOK_RC)
     shell = get_ipython()
     if shell is not None:
+        import matplotlib.pyplot as plt
         from matplotlib.figure import Figure
+
+        # Load the backend first: loading the inline backend registers its own figure
+        # formatters, which would replace this one (a figure made and closed loads it).
+        plt.close(plt.figure())
 
         formatter = shell.display_formatter.formatters["image/png"]
         formatter.for_type(Figure, _figure_png_with_width)

@@ -1,7 +1,11 @@
 """Chapter 7's figures: RSS ellipses against the L1 diamond and the L2 disk, the budget sweep,
 and how often each constraint gives an exact zero."""
 
+from typing import NamedTuple
+
 import numpy as np
+
+from .._validation import check_data, check_penalty, check_positive_int
 
 from ..geometry import (
     budget_regime,
@@ -14,6 +18,11 @@ from ..widgets import frame_sweep, plain_number
 from ._style import COLORS, LINESTYLES, new_axes
 
 __all__ = [
+    "PenalizedView",
+    "penalized_view",
+    "plot_penalized_geometry",
+    "l1_norm_path",
+    "plot_l1_norm_path",
     "contour_levels",
     "plot_constraint_geometry",
     "budget_grid",
@@ -163,6 +172,8 @@ def budget_sweep(H, y, *, n_frames=15, n_grid=121, start=None, figsize=(3.6, 3.7
             w = solutions[kind][k]
             plot_constraint_geometry(W1, W2, RSS, budgets[k], w, w_ls, kind=kind,
                                      rss_at_w_hat=residual(w), levels=levels, ax=ax)
+            ax.set_title("L1 diamond: lasso" if kind == "l1" else "L2 disk: ridge",
+                         fontsize="medium")
 
     def alt(k):
         l1, l2 = solutions["l1"][k], solutions["l2"][k]
@@ -206,4 +217,171 @@ def plot_zero_frequency(results, ax=None):
     ax.set_xlim(0.0, 1.0)
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    return ax
+
+
+class PenalizedView(NamedTuple):
+    """The penalized picture of a two-feature lasso (see :func:`penalized_view`)."""
+
+    W1: np.ndarray
+    W2: np.ndarray
+    objective: np.ndarray
+    w_hat: np.ndarray
+    l1_penalty: float
+    budget: float
+
+
+def penalized_view(H, y, l1_penalty, *, limits=(-3.0, 3.5), n=161, tolerance=1e-12):
+    r"""The lasso objective :math:`\mathrm{RSS}(w) + \lambda\|w\|_1` on a grid, and its minimizer.
+
+    Chapter 7's penalized view, beside the constrained one: the minimizer :math:`\hat w_\lambda`
+    solves the constrained problem with budget :math:`t = \|\hat w_\lambda\|_1`.
+
+    Parameters
+    ----------
+    H : array_like of shape (n_samples, 2)
+        Two features, both penalized (no intercept column).
+    y : array_like of shape (n_samples,)
+    l1_penalty : float >= 0
+    limits : (float, float)
+        The range of both axes.
+    n : int >= 2
+        Grid points per axis.
+    tolerance : float
+        Of :func:`lassolib.lasso_coordinate_descent`.
+
+    Returns
+    -------
+    PenalizedView
+        ``W1, W2, objective`` (arrays of shape (n, n)), ``w_hat``, ``l1_penalty`` and
+        ``budget`` = :math:`\|\hat w_\lambda\|_1`.
+    """
+    from ..coordinate_descent import lasso_coordinate_descent
+
+    H, y = check_data(H, y)
+    if H.shape[1] != 2:
+        raise ValueError(f"H must have exactly 2 columns (the picture is 2-D), got {H.shape[1]}")
+    l1_penalty = check_penalty(l1_penalty, "l1_penalty")
+    n = check_positive_int(n, "n")
+    W1, W2, RSS = rss_grid(H, y, limits, limits, n)
+    objective = RSS + l1_penalty * (np.abs(W1) + np.abs(W2))
+    w_hat = lasso_coordinate_descent(H, y, l1_penalty, tolerance=tolerance).weights
+    return PenalizedView(W1, W2, objective, w_hat, l1_penalty, float(np.sum(np.abs(w_hat))))
+
+
+def plot_penalized_geometry(view, w_ls, *, levels=None, ax=None):
+    r"""Contours of :math:`\mathrm{RSS}(w) + \lambda\|w\|_1` and its minimizer, in (w_1, w_2).
+
+    The contours bend where they cross an axis (the kinks of :math:`|w_j|`); the minimizer sits
+    on an axis — an exact zero — when a contour's corner is lowest there.
+
+    Parameters
+    ----------
+    view : PenalizedView
+        From :func:`penalized_view`.
+    w_ls : array_like of shape (2,)
+        The least-squares solution, marked for reference.
+    levels : array_like, optional
+        Contour levels (default :func:`contour_levels` of the objective).
+    """
+    if not isinstance(view, PenalizedView):
+        raise ValueError("view must be the PenalizedView returned by penalized_view(...)")
+    ax = new_axes(ax, figsize=(3.6, 3.7))
+    levels = contour_levels(view.objective) if levels is None else levels
+    ax.contour(view.W1, view.W2, view.objective, levels=levels, colors=COLORS[0],
+               linewidths=0.8, linestyles="solid")
+    ax.axhline(0.0, color="0.3", linewidth=0.6)
+    ax.axvline(0.0, color="0.3", linewidth=0.6)
+    w_hat = np.asarray(view.w_hat)
+    ax.plot(*np.asarray(w_ls, dtype=float), marker="+", markersize=12, markeredgewidth=2,
+            color=COLORS[7], linestyle="none", label=r"$\hat w^{\mathrm{LS}}$")
+    ax.plot(*w_hat, marker="o", markersize=7, color=COLORS[5], markeredgecolor="black",
+            linestyle="none", label=rf"$\hat w_\lambda$, $\lambda$ = {plain_number(view.l1_penalty)}")
+    text = rf"$\hat w_\lambda$ = ({_format(w_hat[0])}, {_format(w_hat[1])})"
+    zeros = [j for j in range(2) if w_hat[j] == 0.0]
+    if zeros and np.any(w_hat != 0.0):
+        text += "\nexact zero: " + ", ".join(rf"$w_{j + 1} = 0$" for j in zeros)
+    text += "\n" + rf"$t = \|\hat w_\lambda\|_1$ = {_format(view.budget)}"
+    ax.text(0.03, 0.97, text, transform=ax.transAxes, va="top", ha="left", fontsize="small",
+            bbox={"facecolor": "white", "edgecolor": "0.7", "alpha": 0.9})
+    ax.set_xlim(view.W1.min(), view.W1.max())
+    ax.set_ylim(view.W2.min(), view.W2.max())
+    ax.set_aspect("equal")
+    ax.set_xlabel(r"$w_1$")
+    ax.set_ylabel(r"$w_2$")
+    ax.set_title(r"penalized: RSS + $\lambda\|w\|_1$", fontsize="medium")
+    ax.legend(loc="lower right", fontsize="small", framealpha=0.9)
+    return ax
+
+
+def l1_norm_path(H, y, l1_penalties, *, unpenalized=(0,), tolerance=1e-10, max_sweeps=100_000):
+    r"""The budget that each λ buys: :math:`t(\lambda) = \|\hat w_\lambda\|_1` along the lasso path.
+
+    The L1 norm is over the penalized weights. It links chapter 6's path to chapter 7's budget:
+    the penalized problem at λ and the constrained problem at :math:`t(\lambda)` have the same
+    solution. :math:`t` is 0 from :math:`\lambda_{\max}` on and grows to the least-squares
+    :math:`\|\hat w^{\mathrm{LS}}\|_1` at λ = 0; for orthonormal columns it is
+    :math:`\sum_j \max(|h_j^\top r_0| - \lambda/2, 0)`, piecewise linear in λ.
+
+    Parameters
+    ----------
+    H, y : the data (as for :func:`lassolib.lasso_path`)
+    l1_penalties : array_like of float >= 0
+    unpenalized : tuple of int, default (0,)
+    tolerance, max_sweeps : passed to :func:`lassolib.lasso_path`
+
+    Returns
+    -------
+    penalties : ndarray of shape (K,)
+        The penalties, increasing.
+    l1_norms : ndarray of shape (K,)
+        :math:`t(\lambda)` at each.
+    """
+    from ..path import lasso_path
+
+    H, y = check_data(H, y)
+    penalties = np.asarray(l1_penalties, dtype=np.float64)
+    if penalties.ndim != 1 or penalties.size == 0:
+        raise ValueError(f"l1_penalties must be a non-empty 1-D array, got shape {penalties.shape}")
+    solved, weights = lasso_path(H, y, penalties, unpenalized=unpenalized, tolerance=tolerance,
+                                 max_sweeps=max_sweeps)
+    order = np.argsort(solved)
+    penalized = np.setdiff1d(np.arange(H.shape[1]), np.asarray(unpenalized, dtype=int))
+    return solved[order], np.sum(np.abs(weights[order][:, penalized]), axis=1)
+
+
+def plot_l1_norm_path(penalties, l1_norms, *, lambda_max, current=None, ax=None):
+    r"""The curve :math:`t(\lambda) = \|\hat w_\lambda\|_1` against :math:`\lambda/\lambda_{\max}`.
+
+    Parameters
+    ----------
+    penalties, l1_norms : ndarray of shape (K,)
+        From :func:`l1_norm_path`.
+    lambda_max : float > 0
+    current : float, optional
+        A λ to mark, with its budget read off the curve.
+    """
+    ax = new_axes(ax, figsize=(6.0, 3.6))
+    penalties = np.asarray(penalties, dtype=float)
+    l1_norms = np.asarray(l1_norms, dtype=float)
+    ratios = penalties / lambda_max
+    positive = ratios > 0
+    ax.plot(ratios[positive], l1_norms[positive], color=COLORS[0], linestyle="-", linewidth=2.0,
+            label=r"$t(\lambda) = \|\hat w_\lambda\|_1$")
+    if np.any(~positive):
+        ax.axhline(float(l1_norms[~positive][0]), color=COLORS[7], linestyle=":", linewidth=1.2,
+                   label=r"$\|\hat w^{\mathrm{LS}}\|_1$ (λ = 0)")
+    ax.axvline(1.0, color="0.5", linestyle="--", linewidth=1.0)
+    ax.annotate(r"$\lambda_{\max}$: $t = 0$", (1.0, 0.0), xycoords=("data", "axes fraction"),
+                xytext=(-4, 4), textcoords="offset points", ha="right", fontsize="small")
+    if current is not None:
+        t_now = float(np.interp(current, penalties, l1_norms))
+        ax.plot([current / lambda_max], [t_now], marker="o", color=COLORS[5],
+                markeredgecolor="black", linestyle="none",
+                label=rf"$\lambda$ = {plain_number(current)}: $t$ = {plain_number(t_now)}")
+    ax.set_xscale("log")
+    ax.set_xlabel(r"$\lambda/\lambda_{\max}$ (log scale)")
+    ax.set_ylabel(r"budget $t = \|\hat w_\lambda\|_1$")
+    ax.set_ylim(0.0, 1.12 * float(np.max(l1_norms)))
+    ax.legend(loc="center right", fontsize="small")
     return ax

@@ -4,12 +4,19 @@ Every function draws precomputed arrays (it fits nothing) and returns the Axes, 
 sweeps, which return a :class:`lassolib.widgets.FrameSweep` of precomputed frames.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
+from .._validation import check_penalty, check_positive
+from ..soft_threshold import soft_threshold
 from ..widgets import frame_sweep, plain_number
 from ._style import COLORS, LINESTYLES, MARKERS, new_axes
 
 __all__ = [
+    "ShrinkageCurves",
+    "shrinkage_curves",
+    "plot_shrinkage_comparison",
     "plot_soft_threshold",
     "soft_threshold_sweep",
     "plot_lasso_path",
@@ -81,7 +88,7 @@ def plot_soft_threshold(rho_grid, w_lasso, l1_penalty, *, rho_points=None, w_poi
 
 
 def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points=None,
-                         w_points=None, figsize=(6.4, 4.6), axes="fixed"):
+                         w_points=None, figsize=(5.0, 4.4), axes="fixed"):
     r"""A λ sweep of :func:`plot_soft_threshold`, one precomputed curve per λ.
 
     Parameters
@@ -97,7 +104,9 @@ def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points
         The data's :math:`(\rho_j, \hat w_j)` at the lasso solution for each λ.
     axes : {"fixed", "zoom"}, default "fixed"
         "fixed": every frame has the same axes (the union of the grids' ranges, and of the
-        points), so the dead zone visibly grows with λ; pass one grid that covers every frame.
+        points), so the dead zone visibly grows with λ. Pass one grid that covers every frame;
+        given a 2-D grid, every frame is drawn on its widest row, the lines from the closed form
+        :math:`S(\rho, \lambda_k)` (so that no line stops short of the axes' edges).
         "zoom": each frame's axes fit its own grid (row k of a 2-D ``rho_grid``).
 
     Returns
@@ -117,6 +126,9 @@ def soft_threshold_sweep(rho_grid, penalties, w_lasso, *, lambda_max, rho_points
         xlim = (low, high)
         span = max(abs(low), abs(high))
         ylim = (-1.05 * span, 1.05 * span)
+        if rho_grid.ndim == 2:
+            rho_grid = rho_grid[int(np.argmax(np.ptp(rho_grid, axis=1)))]
+            w_lasso = np.array([soft_threshold(rho_grid, float(lam)) for lam in penalties])
 
     def draw(k, ax):
         plot_soft_threshold(
@@ -186,7 +198,7 @@ def plot_lasso_path(ratios, weights, labels, *, current_ratio=None, current_weig
 
 
 def lasso_path_sweep(ratios, weights, labels, penalties, sweep_weights, *, lambda_max,
-                     figsize=(6.4, 4.0)):
+                     figsize=(5.0, 3.6)):
     r"""A λ sweep of :func:`plot_lasso_path` that marks the current λ on the precomputed path.
 
     Parameters
@@ -217,3 +229,111 @@ def lasso_path_sweep(ratios, weights, labels, penalties, sweep_weights, *, lambd
                 f"{', '.join(nonzero) if nonzero else 'none'}.")
 
     return frame_sweep(draw, penalties, lambda_max=lambda_max, alt=alt, figsize=figsize)
+
+
+class ShrinkageCurves(NamedTuple):
+    """The three coordinate rules on one grid of ρ (see :func:`shrinkage_curves`)."""
+
+    rho: np.ndarray
+    soft: np.ndarray
+    ridge: np.ndarray
+    hard: np.ndarray
+    l1_penalty: float
+    l2_penalty: float
+    hard_threshold: float
+
+
+def shrinkage_curves(rho, l1_penalty, *, l2_penalty=1.0, hard_threshold=None):
+    r"""Lasso, ridge and best-subset answers for one coordinate with a unit-norm column.
+
+    For a column with :math:`\|h_j\| = 1` (orthonormal columns: every coordinate at once), the
+    coordinate objective is :math:`\mathrm{RSS} = w^2 - 2\rho w + \text{const}`, and
+
+    - lasso, :math:`+\lambda|w|`: :math:`\hat w = S(\rho, \lambda)
+      = \operatorname{sign}(\rho)\max(|\rho| - \lambda/2, 0)` (chapter 4);
+    - ridge, :math:`+\lambda_2 w^2`: :math:`2w - 2\rho + 2\lambda_2 w = 0` gives
+      :math:`\hat w = \rho / (1 + \lambda_2)`: every ρ shrunk by the same factor, never to 0;
+    - best subset, :math:`+\mu\,[w \neq 0]`: :math:`w = 0` costs 0, the best
+      :math:`w \neq 0` is :math:`w = \rho` and costs :math:`\mu - \rho^2`, so
+      :math:`\hat w = \rho\,[|\rho| > \sqrt\mu]`: hard thresholding at :math:`c = \sqrt\mu`.
+
+    ESL's Table 3.4 and Fig. 3.11 (Hastie, Tibshirani & Friedman) show the same three rules; its
+    lasso thresholds at λ in the ½RSS scale, the book's at λ/2.
+
+    How they are made comparable. By default the hard threshold is :math:`c = \lambda/2`
+    (:math:`\mu = \lambda^2/4`): the same dead zone as the lasso, so both keep the same features
+    and differ only in how much they shrink the survivors (lasso by λ/2, best subset not at
+    all). Ridge has no dead zone to match; ``l2_penalty`` = 1 halves every ρ, which meets the
+    lasso line at :math:`|\rho| = \lambda` (twice the threshold).
+
+    Parameters
+    ----------
+    rho : array_like
+        Values of :math:`\rho_j`.
+    l1_penalty : float >= 0
+        λ of the lasso.
+    l2_penalty : float >= 0, default 1.0
+        λ₂ of ridge (the book's scale: RSS + λ₂‖w‖₂²).
+    hard_threshold : float >= 0, optional
+        c; default λ/2.
+
+    Returns
+    -------
+    ShrinkageCurves
+        ``rho``, ``soft``, ``ridge``, ``hard`` (arrays of the shape of ``rho``) and the three
+        parameters.
+    """
+    rho = np.asarray(rho, dtype=np.float64)
+    if not np.all(np.isfinite(rho)):
+        raise ValueError("rho must be finite (no NaN or inf)")
+    l1_penalty = check_penalty(l1_penalty, "l1_penalty")
+    l2_penalty = check_penalty(l2_penalty, "l2_penalty")
+    threshold = l1_penalty / 2.0 if hard_threshold is None else check_penalty(
+        hard_threshold, "hard_threshold")
+    hard = np.where(np.abs(rho) > threshold, rho, 0.0)
+    return ShrinkageCurves(rho, soft_threshold(rho, l1_penalty), rho / (1.0 + l2_penalty), hard,
+                           l1_penalty, l2_penalty, threshold)
+
+
+def plot_shrinkage_comparison(curves, *, ax=None):
+    r"""ESL's Fig. 3.11 view in the book's scale: lasso, ridge and hard thresholding against ρ.
+
+    Four lines of :math:`\hat w_j` against :math:`\rho_j`, each with its own colour and line
+    style: the identity (least squares), the soft threshold (lasso), the ridge line
+    :math:`\rho/(1+\lambda_2)` and the hard threshold (best subset), with the shared dead zone
+    shaded.
+
+    Parameters
+    ----------
+    curves : ShrinkageCurves
+        From :func:`shrinkage_curves`.
+    ax : matplotlib Axes, optional
+    """
+    if not isinstance(curves, ShrinkageCurves):
+        raise ValueError("curves must be the ShrinkageCurves returned by shrinkage_curves(...)")
+    ax = new_axes(ax, figsize=(6.0, 4.4))
+    rho = curves.rho
+    c = curves.hard_threshold
+    if c > 0:
+        ax.axvspan(-c, c, facecolor=COLORS[1], alpha=0.12, linewidth=0,
+                   label=rf"dead zone $|\rho_j| \leq$ {plain_number(c)}")
+    ax.plot(rho, rho, color="0.45", linestyle=LINESTYLES[3], linewidth=1.4,
+            label=r"least squares: $\hat w_j = \rho_j$")
+    ax.plot(rho, curves.ridge, color=COLORS[0], linestyle=LINESTYLES[1], linewidth=2.0,
+            label=rf"ridge ($\lambda_2$ = {plain_number(curves.l2_penalty)}): "
+                  r"$\rho_j/(1+\lambda_2)$")
+    # The hard threshold jumps at ±c: draw each branch separately, no vertical joins.
+    for k, part in enumerate((rho < -c, np.abs(rho) <= c, rho > c)):
+        ax.plot(rho[part], curves.hard[part], color=COLORS[2], linestyle=LINESTYLES[2],
+                linewidth=2.2, label=rf"best subset: keep $\rho_j$ if $|\rho_j|$ > {plain_number(c)}"
+                if k == 0 else None)
+    ax.plot(rho, curves.soft, color=COLORS[5], linestyle=LINESTYLES[0], linewidth=2.4,
+            label=rf"lasso ($\lambda$ = {plain_number(curves.l1_penalty)}): "
+                  r"$S(\rho_j, \lambda)$")
+    ax.axhline(0.0, color="0.75", linewidth=0.8, zorder=0)
+    ax.axvline(0.0, color="0.75", linewidth=0.8, zorder=0)
+    ax.set_xlim(float(rho.min()), float(rho.max()))
+    ax.set_xlabel(r"$\rho_j$ (unit-norm column)")
+    ax.set_ylabel(r"$\hat w_j$")
+    ax.legend(loc="upper left", fontsize="small")
+    return ax

@@ -146,7 +146,7 @@ def plot_weight_comparison(feature_names, w_subgradient, w_coordinate, *, ylim=N
 
 
 def subgradient_sweep(penalties, w_subgradient, w_coordinate, feature_names, *, lambda_max,
-                      figsize=(6.4, 3.8)):
+                      figsize=(5.0, 3.6)):
     r"""A λ sweep of :func:`plot_weight_comparison`: both methods' weights at each λ.
 
     Parameters
