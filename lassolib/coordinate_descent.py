@@ -167,7 +167,8 @@ def _subset_sweeps(
                 w_j = 0.0
             step = w_j - w[j]
             if step != 0.0:
-                residual -= step * h_j
+                for i in range(residual.shape[0]):  # residual -= step * h_j, without a temporary
+                    residual[i] -= step * h_j[i]
                 w[j] = w_j
                 max_step = max(max_step, abs(step) * np.sqrt(z[j]))
         penalty = 0.0
@@ -377,6 +378,24 @@ class _Scaled:
                 "rescale the columns, e.g. with lassolib.normalize_features"
             )
         self.norms = np.sqrt(self.z)
+        self._bases = {}
+
+    def basis(self, l1_penalty):
+        """An orthonormal basis of the span the dual point is projected off, or None.
+
+        At λ = 0 that is the span of every column, else of the unpenalized ones. Computed once
+        (an SVD with numpy.linalg.lstsq's cut-off, so the projection is lstsq's) and reused by
+        every certificate on this problem.
+        """
+        which = "all" if l1_penalty == 0.0 else "unpenalized"
+        if which == "unpenalized" and np.all(self.penalized):
+            return None
+        if which not in self._bases:
+            block = self.H if which == "all" else self.H[:, ~self.penalized]
+            U, singular, _ = np.linalg.svd(block, full_matrices=False)
+            cut = np.finfo(np.float64).eps * max(block.shape) * (singular[0] if singular.size else 0.0)
+            self._bases[which] = np.ascontiguousarray(U[:, singular > cut])
+        return self._bases[which]
 
     def penalty(self, l1_penalty):
         return float(np.ldexp(l1_penalty, self.a + self.b))
@@ -401,7 +420,7 @@ class _Scaled:
         return np.ldexp(value, -self.b) if self.b else value
 
 
-def _gap(H, y, w, l1_penalty, penalized, residual, norms):
+def _gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None):
     r"""The duality gap of :mod:`lassolib.certificates`, without copying H.
 
     The same dual point (the residual projected off the unpenalized columns, scaled into
@@ -409,11 +428,13 @@ def _gap(H, y, w, l1_penalty, penalized, residual, norms):
     sum of non-negative terms as ``certificates._gap``; tests check that both agree.
 
     Returns ``(primal, gap, floor, correlation)``: ``floor`` bounds the rounding error of the
-    computed gap (a few ε · (‖y‖ + Σ|w_j|‖h_j‖) · (Σ|w_j|‖h_j‖ + ‖r‖)), and ``correlation`` is
+    computed gap (see the comment in the code), and ``correlation`` is
     :math:`H^\top\theta_0` for the projected, unscaled residual θ₀ (the KKT statistic).
     """
     theta = residual
-    if l1_penalty == 0.0:
+    if basis is not None:  # an orthonormal basis of the columns projected off (see _Scaled.basis)
+        theta = residual - basis @ (basis.T @ residual)
+    elif l1_penalty == 0.0:
         coef, *_ = np.linalg.lstsq(H, residual, rcond=None)
         theta = residual - H @ coef
     elif not np.all(penalized):
@@ -434,9 +455,15 @@ def _gap(H, y, w, l1_penalty, penalized, residual, norms):
     primal = rss + penalty
     difference = residual - theta
     terms = l1_penalty * np.abs(w_p) - 2.0 * w_p * scaled_correlation[penalized]
-    gap = float(difference @ difference) + float(np.sum(np.maximum(terms, 0.0)))
+    distance = float(difference @ difference)
+    gap = distance + float(np.sum(np.maximum(terms, 0.0)))
+    # Rounding: the residual y - Hw carries an error of about δ = 2ε(‖y‖ + Σ|w_j|‖h_j‖). It moves
+    # ‖r − θ‖² by up to 2‖r − θ‖δ + δ², and (for λ > 0) the terms by up to 2 Σ|w_j|‖h_j‖ δ.
     spread = float(np.abs(w) @ norms)
-    floor = 4.0 * _EPS * (float(np.sqrt(y @ y)) + spread) * (spread + np.sqrt(rss))
+    delta = 2.0 * _EPS * (float(np.sqrt(y @ y)) + spread)
+    floor = 4.0 * delta * delta + 2.0 * delta * np.sqrt(distance)
+    if l1_penalty > 0.0:
+        floor += 2.0 * delta * spread
     return primal, gap, floor, correlation
 
 
@@ -472,7 +499,8 @@ def _result(problem, w, converged, n_sweeps, objective_chunks, step_chunks, prim
 def _zero_result(problem, w_zero, residual_zero, l1_penalty):
     """The answer for λ ≥ λ_max: every penalized weight exactly 0, the unpenalized ones fitted."""
     primal, gap, _, _ = _gap(
-        problem.H, problem.y, w_zero, l1_penalty, problem.penalized, residual_zero, problem.norms
+        problem.H, problem.y, w_zero, l1_penalty, problem.penalized, residual_zero, problem.norms,
+        problem.basis(l1_penalty),
     )
     return _result(
         problem, w_zero.copy(), True, 0, [np.array([primal])], [], primal, gap,
@@ -508,9 +536,10 @@ def lasso_coordinate_descent(
 
     i.e. when the objective is certified to be within a relative ``tolerance`` of its minimum.
     The test is the same whatever the units of y and of each column. The gap is computed from a
-    fresh residual; when it is smaller than the rounding error of its own computation (about
-    1e-16 · (‖y‖ + Σ|w_j|‖h_j‖)², e.g. at λ = 0 on data fitted exactly) the answer is accepted
-    too, and ``relative_gap`` reports what was computed.
+    fresh residual; when it is smaller than the rounding error of its own computation (which
+    happens when the minimum is near 0, e.g. at λ = 0 on data that can be fitted exactly, where
+    the gap cannot be certified below about (1e-15 · (‖y‖ + Σ|w_j|‖h_j‖))²) the answer is
+    accepted too, and ``relative_gap`` reports what was computed.
 
     Parameters
     ----------
@@ -600,7 +629,9 @@ def _solve(
         chunk = min(2 * chunk, 256)
         # The certificate, from a fresh residual (which also clears the rounding drift).
         residual = y - H @ w
-        primal, gap, floor, _ = _gap(H, y, w, lam, penalized, residual, problem.norms)
+        primal, gap, floor, _ = _gap(
+            H, y, w, lam, penalized, residual, problem.norms, problem.basis(lam)
+        )
         objective_chunks[-1][-1] = primal
         if _certified(primal, gap, floor, tolerance):
             converged = True

@@ -345,7 +345,9 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
         n_sweeps += done
         chunk = min(2 * chunk, 256)
         residual = y - H @ w
-        primal, gap, floor, correlation = _gap(H, y, w, lam, penalized, residual, norms)
+        primal, gap, floor, correlation = _gap(
+            H, y, w, lam, penalized, residual, norms, problem.basis(lam)
+        )
         if keep_history and done:
             objective_chunks[-1][-1] = primal
         if _certified(primal, gap, floor, tolerance):
