@@ -224,11 +224,11 @@ class _GramCache:
     ``slot[j]`` is the row and column of ``G`` holding feature j, or −1.
     """
 
-    def __init__(self, H, y):
+    def __init__(self, H, y, full=None):
         self.H = H
         self.Hty = H.T @ y
         n_samples, n_features = H.shape
-        self.full = n_samples >= n_features
+        self.full = n_samples >= n_features if full is None else full
         if self.full:
             self.G = H.T @ H
             self.slot = np.arange(n_features)

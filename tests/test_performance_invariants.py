@@ -142,7 +142,9 @@ def test_chunked_histories_follow_one_long_run():
     # of one long run of the readable loop up to rounding.
     H, y = problem(100, 12, seed=6, correlation=0.97)
     lam = 1e-3 * lassolib.lambda_max(H, y)
-    result = lassolib.lasso_coordinate_descent(H, y, lam, tolerance=1e-12, max_sweeps=50_000)
+    result = lassolib.lasso_coordinate_descent(
+        H, y, lam, tolerance=1e-12, max_sweeps=50_000, method="cyclic"
+    )
     assert result.converged and result.n_iterations > 64
 
     H_f = np.asfortranarray(H)
