@@ -358,7 +358,7 @@ class _Scaled:
                 f"y has entries of magnitude {largest_y:.3g}: its squared norm (the objective) is "
                 "outside the range of float64; rescale y (e.g. y / np.max(np.abs(y)))"
             )
-        self.a = _exponent(float(np.max(np.abs(H))))
+        self.a = _exponent(max(float(H.max()), -float(H.min())))  # max |H| without a temporary
         self.b = _exponent(largest_y)
         if self.a:
             if owned:
@@ -369,8 +369,9 @@ class _Scaled:
         self.y = np.ldexp(y, self.b) if self.b else y
         self.penalized = penalized
         self.z = np.einsum("ij,ij->j", H, H)
-        nonzero = np.any(H != 0.0, axis=0)
-        bad = np.flatnonzero(nonzero & ~((self.z >= np.finfo(np.float64).tiny) & np.isfinite(self.z)))
+        suspect = np.flatnonzero(~((self.z >= np.finfo(np.float64).tiny) & np.isfinite(self.z)))
+        # a column of zeros is allowed (its weight is 0); one whose square underflowed is not
+        bad = suspect[np.any(H[:, suspect] != 0.0, axis=0)] if suspect.size else suspect
         if bad.size:
             raise ValueError(
                 f"H's columns differ in magnitude by more than float64 can square (column {bad[0]}'s "
@@ -465,6 +466,17 @@ def _gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None):
     if l1_penalty > 0.0:
         floor += 2.0 * delta * spread
     return primal, gap, floor, correlation
+
+
+def _at_or_above(l1_penalty, lam_max):
+    """λ ≥ λ_max, up to the last bits in which two computations of λ_max may differ.
+
+    λ_max is a sum of n products, whose rounding depends on the memory layout BLAS sees; a λ
+    computed from ``lambda_max(H, y)`` on a C-ordered copy may then fall one ulp below the
+    solver's own. Within 1e-12 of λ_max the exact zero answer is optimal to far better than any
+    tolerance (its certificate is reported), so it is returned.
+    """
+    return l1_penalty >= lam_max * (1.0 - 1e-12)
 
 
 def _relative(gap, primal):
@@ -599,7 +611,7 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized):
     lam = problem.penalty(l1_penalty)
     w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
     lam_max = _lambda_max(H, penalized, residual_zero)
-    if lam >= lam_max:
+    if _at_or_above(lam, lam_max):
         return _zero_result(problem, w_zero, residual_zero, lam)
     if w0 is None:
         w, correlation = w_zero.copy(), H.T @ residual_zero
@@ -611,7 +623,7 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized):
         )
     gram = _GramCache(H, y, full=False)
     converged, n_sweeps, objective_chunks, step_chunks, primal, gap, _ = _working_set_fit(
-        problem, lam, w, tolerance, max_sweeps, gram, correlation, True
+        problem, lam, w, tolerance, max_sweeps, gram, correlation, True, first_chunk=64
     )
     if not converged:
         warnings.warn(
@@ -652,7 +664,7 @@ def _solve(
         w_zero = problem.to_scaled_weights(zero_fit[0])
         residual_zero = np.ldexp(zero_fit[1], problem.b) if problem.b else zero_fit[1]
         lam_max = problem.penalty(zero_fit[2])
-    if lam >= lam_max:
+    if _at_or_above(lam, lam_max):
         return _zero_result(problem, w_zero, residual_zero, lam)
 
     z = problem.z

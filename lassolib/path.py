@@ -270,7 +270,8 @@ class _GramCache:
         return self.G[np.ix_(slots, slots)]
 
 
-def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history):
+def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history,
+                     first_chunk=16):
     r"""One lasso fit at λ (scaled units) from the warm start ``w`` (updated in place), by working sets.
 
     The working set W holds the unpenalized columns, the nonzero weights and the strongest
@@ -304,8 +305,9 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     keep = (w != 0.0) | ~penalized
     grow = max(10, int(np.count_nonzero(keep)))
     working = np.flatnonzero(keep)
-    n_sweeps, converged, gap, chunk = 0, False, np.inf, 16
+    n_sweeps, converged, gap, chunk = 0, False, np.inf, first_chunk
     add_violators = True
+    block = None  # (working set, G_WW, (Hᵀy)_W) while W is unchanged
     while True:
         if add_violators:
             # The strongest violators outside W (at most `grow` of them) join it.
@@ -322,9 +324,10 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
         objective_history = np.empty(budget + 1)
         max_step_history = np.empty(budget)
         if working.size and gram.allows(working):
-            G = gram.block(working)
+            if block is None or block[0] is not working:
+                block = (working, gram.block(working), gram.Hty[working])
+            _, G, Hty = block
             w_w = w[working]
-            Hty = gram.Hty[working]
             Gw = G @ w_w
             done, met = _gram_sweeps(
                 G, Hty, float(y @ y), w_w, Gw, penalized[working], lam, step_tolerance, budget,
@@ -377,7 +380,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     answer. Returns the weights (K, D) in scaled units, whether each fit converged (K,), and
     (with ``keep_history``, else an empty list) one :class:`SolverResult` per penalty.
     """
-    from .coordinate_descent import _result, _zero_result
+    from .coordinate_descent import _at_or_above, _result, _zero_result
 
     H = problem.H
     n_features = H.shape[1]
@@ -389,7 +392,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     correlation = None
     for k, lam in enumerate(l1_penalties):
         lam = float(lam)
-        if lam >= lam_max:
+        if _at_or_above(lam, lam_max):
             w = w_zero.copy()
             weights[k] = w
             converged_flags[k] = True
