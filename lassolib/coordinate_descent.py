@@ -54,7 +54,7 @@ __all__ = ["lasso_coordinate_descent", "coordinate_descent_sweeps", "gram_coordi
 
 #: The default ``tolerance`` of every lasso solver: the largest relative duality gap
 #: (gap / objective) accepted as converged. Rounding puts the floor near 1e-15.
-DEFAULT_TOLERANCE = 1e-10
+DEFAULT_TOLERANCE = 1e-12
 
 _EPS = np.finfo(np.float64).eps
 
@@ -561,9 +561,11 @@ def lasso_coordinate_descent(
     y : array_like of shape (n_samples,)
     l1_penalty : float >= 0
         λ (the book's scale: scikit-learn's ``alpha`` is λ / (2 n_samples)).
-    tolerance : float > 0, default 1e-10
-        The largest relative duality gap (gap / objective) accepted. Rounding makes about 1e-15
-        the floor; 1e-10 puts the objective within 1e-10 of its minimum (relative).
+    tolerance : float > 0, default 1e-12
+        The largest relative duality gap (gap / objective) accepted: the objective is then
+        within a relative 1e-12 of its minimum, and the fitted values within about
+        sqrt(1e-12 · objective) of the optimal ones (the weights within that divided by the
+        smallest singular value of the active columns). Rounding makes about 1e-15 the floor.
     max_sweeps : int >= 1, default 10000
         The budget of whole sweeps.
     w0 : array_like of shape (n_features,), optional

@@ -93,7 +93,7 @@ def lasso_path(
     n_penalties, min_ratio : int, float, optional
         The default grid's size (100) and its smallest λ relative to λ_max (1e-3). They describe
         the default grid only: giving either together with ``l1_penalties`` is a ValueError.
-    tolerance : float > 0, default 1e-10
+    tolerance : float > 0, default 1e-12
         Each fit stops when its relative duality gap (gap / objective, see
         :func:`lasso_coordinate_descent`) is at most this: scale-free, certified.
     max_sweeps : int >= 1, default 10000
@@ -177,7 +177,7 @@ def cross_validate(
     n_folds : int >= 2, default 5
     seed : int, default 0
     unpenalized : tuple of int, default ()
-    tolerance : float > 0, default 1e-10
+    tolerance : float > 0, default 1e-12
         The relative duality gap of each fit, as in :func:`lasso_path`.
 
     Returns
@@ -308,6 +308,10 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     n_sweeps, converged, gap, chunk = 0, False, np.inf, first_chunk
     add_violators = True
     block = None  # (working set, G_WW, (Hᵀy)_W) while W is unchanged
+    # The Gram form computes h_jᵀr as (Hᵀy)_j − (Gw)_j, which loses digits to cancellation
+    # when y is far from 0 (uncentered data): if the sweeps have settled three times without
+    # the gap passing, the sub-problem continues in residual form.
+    tightenings = 0
     while True:
         if add_violators:
             # The strongest violators outside W (at most `grow` of them) join it.
@@ -323,7 +327,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
         budget = min(chunk, max_sweeps - n_sweeps)
         objective_history = np.empty(budget + 1)
         max_step_history = np.empty(budget)
-        if working.size and gram.allows(working):
+        if working.size and tightenings < 3 and gram.allows(working):
             if block is None or block[0] is not working:
                 block = (working, gram.block(working), gram.Hty[working])
             _, G, Hty = block
@@ -368,6 +372,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 add_violators = True
             else:
                 step_tolerance *= 0.1
+                tightenings += 1
     return converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation
 
 
