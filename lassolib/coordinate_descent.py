@@ -368,6 +368,7 @@ class _Scaled:
         self.H = H
         self.y = np.ldexp(y, self.b) if self.b else y
         self.penalized = penalized
+        self.all_penalized = bool(np.all(penalized))
         self.z = np.einsum("ij,ij->j", H, H)
         suspect = np.flatnonzero(~((self.z >= np.finfo(np.float64).tiny) & np.isfinite(self.z)))
         # a column of zeros is allowed (its weight is 0); one whose square underflowed is not
@@ -389,7 +390,7 @@ class _Scaled:
         every certificate on this problem.
         """
         which = "all" if l1_penalty == 0.0 else "unpenalized"
-        if which == "unpenalized" and np.all(self.penalized):
+        if which == "unpenalized" and self.all_penalized:
             return None
         if which not in self._bases:
             block = self.H if which == "all" else self.H[:, ~self.penalized]
