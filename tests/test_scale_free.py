@@ -234,3 +234,12 @@ def test_grid_arguments_with_explicit_penalties_are_refused(extra):
     # alone they are fine (defaults 100 and 1e-3)
     penalties, _ = lasso_path(H, y, **extra)
     assert penalties.size == extra.get("n_penalties", 100)
+
+
+@pytest.mark.parametrize("magnitude", [1e200, 1e-200, 1e300, 1e-300])
+def test_normalize_features_is_robust_to_extreme_magnitudes(magnitude):
+    H, _ = base_problem(seed=9)
+    expected, norms = lassolib.normalize_features(H)
+    got, got_norms = lassolib.normalize_features(H * magnitude)
+    np.testing.assert_allclose(got, expected, rtol=1e-13)
+    np.testing.assert_allclose(got_norms, norms * magnitude, rtol=1e-13)
