@@ -380,12 +380,23 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
 
 def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, residual_zero, lam_max,
                      keep_history=True):
-    r"""Solve the lasso at each penalty (decreasing, scaled units), warm-started, by working sets.
+    r"""Solve the lasso at each penalty (decreasing), warm-started, by working sets.
 
+    At each λ the working set W holds the unpenalized columns, the nonzero weights of the warm
+    start and the strongest violators of the KKT condition :math:`|h_j^\top r| \le \lambda/2`
+    (at most max(10, |support|) at a time, doubling each time W grows). The book's sweeps run on
+    the sub-problem of W alone — in covariance form (:func:`gram_coordinate_descent_sweeps`, on
+    the Gram block :math:`G_{WW}`) when W is small next to n, in residual form over the columns
+    of W otherwise — until a sweep's largest change of the fitted values is small; then the
+    duality gap of the *whole* problem is computed from a fresh residual. The fit is accepted
+    when gap ≤ ``tolerance`` · objective; otherwise violators join W or the sweeps continue.
     For λ ≥ λ_max the answer is the exact all-zero (unpenalized-fit) solution, as in
-    :func:`lasso_coordinate_descent`; below it, :func:`_working_set_fit` from the previous
-    answer. Returns the weights (K, D) in scaled units, whether each fit converged (K,), and
-    (with ``keep_history``, else an empty list) one :class:`SolverResult` per penalty.
+    :func:`lasso_coordinate_descent`. See :func:`_working_set_fit`.
+
+    ``problem`` is a ``_Scaled`` problem and the penalties are in its units. Returns the weights
+    (K, D), whether each fit converged (K,), and (with ``keep_history``, else an empty list) one
+    :class:`SolverResult` per penalty, whose ``n_iterations`` counts the sweeps over the working
+    sets. Peak memory: H, its Gram blocks (at most a quarter of H) and the output.
     """
     from .coordinate_descent import _at_or_above, _result, _zero_result
 
