@@ -54,7 +54,7 @@ __all__ = ["lasso_coordinate_descent", "coordinate_descent_sweeps", "gram_coordi
 
 #: The default ``tolerance`` of every lasso solver: the largest relative duality gap
 #: (gap / objective) accepted as converged. Rounding puts the floor near 1e-15.
-DEFAULT_TOLERANCE = 1e-10
+DEFAULT_TOLERANCE = 1e-12
 
 _EPS = np.finfo(np.float64).eps
 
@@ -167,7 +167,8 @@ def _subset_sweeps(
                 w_j = 0.0
             step = w_j - w[j]
             if step != 0.0:
-                residual -= step * h_j
+                for i in range(residual.shape[0]):  # residual -= step * h_j, without a temporary
+                    residual[i] -= step * h_j[i]
                 w[j] = w_j
                 max_step = max(max_step, abs(step) * np.sqrt(z[j]))
         penalty = 0.0
@@ -357,7 +358,7 @@ class _Scaled:
                 f"y has entries of magnitude {largest_y:.3g}: its squared norm (the objective) is "
                 "outside the range of float64; rescale y (e.g. y / np.max(np.abs(y)))"
             )
-        self.a = _exponent(float(np.max(np.abs(H))))
+        self.a = _exponent(max(float(H.max()), -float(H.min())))  # max |H| without a temporary
         self.b = _exponent(largest_y)
         if self.a:
             if owned:
@@ -367,9 +368,11 @@ class _Scaled:
         self.H = H
         self.y = np.ldexp(y, self.b) if self.b else y
         self.penalized = penalized
+        self.all_penalized = bool(np.all(penalized))
         self.z = np.einsum("ij,ij->j", H, H)
-        nonzero = np.any(H != 0.0, axis=0)
-        bad = np.flatnonzero(nonzero & ~((self.z >= np.finfo(np.float64).tiny) & np.isfinite(self.z)))
+        suspect = np.flatnonzero(~((self.z >= np.finfo(np.float64).tiny) & np.isfinite(self.z)))
+        # a column of zeros is allowed (its weight is 0); one whose square underflowed is not
+        bad = suspect[np.any(H[:, suspect] != 0.0, axis=0)] if suspect.size else suspect
         if bad.size:
             raise ValueError(
                 f"H's columns differ in magnitude by more than float64 can square (column {bad[0]}'s "
@@ -377,6 +380,24 @@ class _Scaled:
                 "rescale the columns, e.g. with lassolib.normalize_features"
             )
         self.norms = np.sqrt(self.z)
+        self._bases = {}
+
+    def basis(self, l1_penalty):
+        """An orthonormal basis of the span the dual point is projected off, or None.
+
+        At λ = 0 that is the span of every column, else of the unpenalized ones. Computed once
+        (an SVD with numpy.linalg.lstsq's cut-off, so the projection is lstsq's) and reused by
+        every certificate on this problem.
+        """
+        which = "all" if l1_penalty == 0.0 else "unpenalized"
+        if which == "unpenalized" and self.all_penalized:
+            return None
+        if which not in self._bases:
+            block = self.H if which == "all" else self.H[:, ~self.penalized]
+            U, singular, _ = np.linalg.svd(block, full_matrices=False)
+            cut = np.finfo(np.float64).eps * max(block.shape) * (singular[0] if singular.size else 0.0)
+            self._bases[which] = np.ascontiguousarray(U[:, singular > cut])
+        return self._bases[which]
 
     def penalty(self, l1_penalty):
         return float(np.ldexp(l1_penalty, self.a + self.b))
@@ -401,7 +422,7 @@ class _Scaled:
         return np.ldexp(value, -self.b) if self.b else value
 
 
-def _gap(H, y, w, l1_penalty, penalized, residual, norms):
+def _gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None):
     r"""The duality gap of :mod:`lassolib.certificates`, without copying H.
 
     The same dual point (the residual projected off the unpenalized columns, scaled into
@@ -409,11 +430,13 @@ def _gap(H, y, w, l1_penalty, penalized, residual, norms):
     sum of non-negative terms as ``certificates._gap``; tests check that both agree.
 
     Returns ``(primal, gap, floor, correlation)``: ``floor`` bounds the rounding error of the
-    computed gap (a few ε · (‖y‖ + Σ|w_j|‖h_j‖) · (Σ|w_j|‖h_j‖ + ‖r‖)), and ``correlation`` is
+    computed gap (see the comment in the code), and ``correlation`` is
     :math:`H^\top\theta_0` for the projected, unscaled residual θ₀ (the KKT statistic).
     """
     theta = residual
-    if l1_penalty == 0.0:
+    if basis is not None:  # an orthonormal basis of the columns projected off (see _Scaled.basis)
+        theta = residual - basis @ (basis.T @ residual)
+    elif l1_penalty == 0.0:
         coef, *_ = np.linalg.lstsq(H, residual, rcond=None)
         theta = residual - H @ coef
     elif not np.all(penalized):
@@ -434,10 +457,27 @@ def _gap(H, y, w, l1_penalty, penalized, residual, norms):
     primal = rss + penalty
     difference = residual - theta
     terms = l1_penalty * np.abs(w_p) - 2.0 * w_p * scaled_correlation[penalized]
-    gap = float(difference @ difference) + float(np.sum(np.maximum(terms, 0.0)))
+    distance = float(difference @ difference)
+    gap = distance + float(np.sum(np.maximum(terms, 0.0)))
+    # Rounding: the residual y - Hw carries an error of about δ = 2ε(‖y‖ + Σ|w_j|‖h_j‖). It moves
+    # ‖r − θ‖² by up to 2‖r − θ‖δ + δ², and (for λ > 0) the terms by up to 2 Σ|w_j|‖h_j‖ δ.
     spread = float(np.abs(w) @ norms)
-    floor = 4.0 * _EPS * (float(np.sqrt(y @ y)) + spread) * (spread + np.sqrt(rss))
+    delta = 2.0 * _EPS * (float(np.sqrt(y @ y)) + spread)
+    floor = 4.0 * delta * delta + 2.0 * delta * np.sqrt(distance)
+    if l1_penalty > 0.0:
+        floor += 2.0 * delta * spread
     return primal, gap, floor, correlation
+
+
+def _at_or_above(l1_penalty, lam_max):
+    """λ ≥ λ_max, up to the last bits in which two computations of λ_max may differ.
+
+    λ_max is a sum of n products, whose rounding depends on the memory layout BLAS sees; a λ
+    computed from ``lambda_max(H, y)`` on a C-ordered copy may then fall one ulp below the
+    solver's own. Within 1e-12 of λ_max the exact zero answer is optimal to far better than any
+    tolerance (its certificate is reported), so it is returned.
+    """
+    return l1_penalty >= lam_max * (1.0 - 1e-12)
 
 
 def _relative(gap, primal):
@@ -472,7 +512,8 @@ def _result(problem, w, converged, n_sweeps, objective_chunks, step_chunks, prim
 def _zero_result(problem, w_zero, residual_zero, l1_penalty):
     """The answer for λ ≥ λ_max: every penalized weight exactly 0, the unpenalized ones fitted."""
     primal, gap, _, _ = _gap(
-        problem.H, problem.y, w_zero, l1_penalty, problem.penalized, residual_zero, problem.norms
+        problem.H, problem.y, w_zero, l1_penalty, problem.penalized, residual_zero, problem.norms,
+        problem.basis(l1_penalty),
     )
     return _result(
         problem, w_zero.copy(), True, 0, [np.array([primal])], [], primal, gap,
@@ -485,7 +526,8 @@ def _zero_result(problem, w_zero, residual_zero, l1_penalty):
 # ------------------------------------------------------------------------------------------------
 
 def lasso_coordinate_descent(
-    H, y, l1_penalty, *, tolerance=DEFAULT_TOLERANCE, max_sweeps=10_000, w0=None, unpenalized=()
+    H, y, l1_penalty, *, tolerance=DEFAULT_TOLERANCE, max_sweeps=10_000, w0=None, unpenalized=(),
+    method="working_set",
 ):
     r"""Minimize :math:`\mathrm{RSS}(w) + \lambda \sum_{j \notin U} |w_j|` by cyclic coordinate descent.
 
@@ -508,9 +550,10 @@ def lasso_coordinate_descent(
 
     i.e. when the objective is certified to be within a relative ``tolerance`` of its minimum.
     The test is the same whatever the units of y and of each column. The gap is computed from a
-    fresh residual; when it is smaller than the rounding error of its own computation (about
-    1e-16 · (‖y‖ + Σ|w_j|‖h_j‖)², e.g. at λ = 0 on data fitted exactly) the answer is accepted
-    too, and ``relative_gap`` reports what was computed.
+    fresh residual; when it is smaller than the rounding error of its own computation (which
+    happens when the minimum is near 0, e.g. at λ = 0 on data that can be fitted exactly, where
+    the gap cannot be certified below about (1e-15 · (‖y‖ + Σ|w_j|‖h_j‖))²) the answer is
+    accepted too, and ``relative_gap`` reports what was computed.
 
     Parameters
     ----------
@@ -519,20 +562,29 @@ def lasso_coordinate_descent(
     y : array_like of shape (n_samples,)
     l1_penalty : float >= 0
         λ (the book's scale: scikit-learn's ``alpha`` is λ / (2 n_samples)).
-    tolerance : float > 0, default 1e-10
-        The largest relative duality gap (gap / objective) accepted. Rounding makes about 1e-15
-        the floor; 1e-10 puts the objective within 1e-10 of its minimum (relative).
+    tolerance : float > 0, default 1e-12
+        The largest relative duality gap (gap / objective) accepted: the objective is then
+        within a relative 1e-12 of its minimum, and the fitted values within about
+        sqrt(1e-12 · objective) of the optimal ones (the weights within that divided by the
+        smallest singular value of the active columns). Rounding makes about 1e-15 the floor.
     max_sweeps : int >= 1, default 10000
         The budget of whole sweeps.
     w0 : array_like of shape (n_features,), optional
         Warm start; zeros by default. Ignored when λ ≥ λ_max.
     unpenalized : tuple of int, default ()
         Columns never penalized (the UW course's intercept is ``unpenalized=(0,)``).
+    method : {"working_set", "cyclic"}, default "working_set"
+        ``"cyclic"`` runs the book's loop (``_coordinate_descent_sweeps``) over every column.
+        ``"working_set"`` runs the same update over a working set, as :func:`lasso_path` does
+        for each penalty: the nonzero weights and the strongest KKT violators, grown in bounded
+        steps, in Gram form when the set is small next to n; every answer is certified on the
+        whole problem by the same duality gap. Both give the same answer to ``tolerance``; the
+        working set is faster on wide and sparse problems.
 
     Returns
     -------
     SolverResult
-        ``n_iterations`` counts sweeps; ``max_step_history`` holds each sweep's largest change of
+        ``n_iterations`` counts sweeps (over the working set with ``method="working_set"``); ``max_step_history`` holds each sweep's largest change of
         the fitted values (in the units of y); ``gap`` and ``relative_gap`` certify the answer.
         ``converged`` is False, with a :class:`ConvergenceWarning`, if ``max_sweeps`` ran out
         before the gap was certified.
@@ -545,8 +597,49 @@ def lasso_coordinate_descent(
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
     penalized = check_unpenalized(unpenalized, H.shape[1])
     w0 = None if w0 is None else check_weights(w0, H.shape[1], "w0")
+    if method not in ("working_set", "cyclic"):
+        raise ValueError(f'method must be "working_set" or "cyclic", got {method!r}')
     H = np.asfortranarray(H)  # check_data made a copy: the solver may rescale it in place
-    return _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, owned=True)
+    if method == "cyclic":
+        return _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, owned=True)
+    return _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized)
+
+
+def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized):
+    """One penalty by the path's working-set solver (H Fortran-ordered and owned)."""
+    from .path import _GramCache, _working_set_fit
+
+    problem = _Scaled(H, y, penalized, owned=True)
+    H, y = problem.H, problem.y
+    lam = problem.penalty(l1_penalty)
+    w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
+    lam_max = _lambda_max(H, penalized, residual_zero)
+    if _at_or_above(lam, lam_max):
+        return _zero_result(problem, w_zero, residual_zero, lam)
+    if w0 is None:
+        w, correlation = w_zero.copy(), H.T @ residual_zero
+    else:
+        w = problem.to_scaled_weights(w0)
+        w[problem.z == 0.0] = 0.0
+        _, _, _, correlation = _gap(
+            H, y, w, lam, penalized, y - H @ w, problem.norms, problem.basis(lam)
+        )
+    gram = _GramCache(H, y, full=False)
+    converged, n_sweeps, objective_chunks, step_chunks, primal, gap, _ = _working_set_fit(
+        problem, lam, w, tolerance, max_sweeps, gram, correlation, True, first_chunk=64
+    )
+    if not converged:
+        warnings.warn(
+            f"lasso_coordinate_descent did not converge in {max_sweeps} sweeps at l1_penalty "
+            f"{l1_penalty:g}: relative duality gap {_relative(gap, primal):.3g} > tolerance "
+            f"{tolerance:g}; raise max_sweeps or tolerance",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return _result(
+        problem, w, converged, n_sweeps, objective_chunks, step_chunks, primal, gap,
+        "lasso_coordinate_descent",
+    )
 
 
 def _initial_step_tolerance(tolerance, primal):
@@ -574,7 +667,7 @@ def _solve(
         w_zero = problem.to_scaled_weights(zero_fit[0])
         residual_zero = np.ldexp(zero_fit[1], problem.b) if problem.b else zero_fit[1]
         lam_max = problem.penalty(zero_fit[2])
-    if lam >= lam_max:
+    if _at_or_above(lam, lam_max):
         return _zero_result(problem, w_zero, residual_zero, lam)
 
     z = problem.z
@@ -600,7 +693,9 @@ def _solve(
         chunk = min(2 * chunk, 256)
         # The certificate, from a fresh residual (which also clears the rounding drift).
         residual = y - H @ w
-        primal, gap, floor, _ = _gap(H, y, w, lam, penalized, residual, problem.norms)
+        primal, gap, floor, _ = _gap(
+            H, y, w, lam, penalized, residual, problem.norms, problem.basis(lam)
+        )
         objective_chunks[-1][-1] = primal
         if _certified(primal, gap, floor, tolerance):
             converged = True

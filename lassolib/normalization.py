@@ -48,7 +48,11 @@ def normalize_features(H):
     See the book's chapter 2.
     """
     H = check_matrix(H, "H")
-    norms = np.sqrt(np.sum(H * H, axis=0))
+    # Scale each column by its largest entry before squaring, so that the norm neither
+    # overflows (|H| ≳ 1e154) nor underflows (|H| ≲ 1e-154).
+    largest = np.max(np.abs(H), axis=0)
+    safe = np.where(largest > 0.0, largest, 1.0)
+    norms = largest * np.sqrt(np.sum((H / safe) ** 2, axis=0))
     zero = np.flatnonzero(norms == 0.0)
     if zero.size:
         raise ValueError(

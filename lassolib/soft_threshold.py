@@ -86,7 +86,14 @@ def _unpenalized_fit(H, y, penalized):
 def _lambda_max(H, penalized, residual):
     if not np.any(penalized):
         return 0.0
-    return float(2.0 * np.max(np.abs(H[:, penalized].T @ residual)))
+    # Scale the residual by a power of two (exact) so that H^T r cannot overflow when both are
+    # large, and do not copy H when every column is penalized.
+    largest = float(np.max(np.abs(residual)))
+    if largest == 0.0:
+        return 0.0
+    shift = -int(np.frexp(largest)[1])
+    correlation = (H.T @ np.ldexp(residual, shift))[penalized]
+    return float(np.ldexp(2.0 * np.max(np.abs(correlation)), -shift))
 
 
 def lambda_max(H, y, *, unpenalized=()):

@@ -308,7 +308,7 @@ def test_result_bookkeeping(problem, unit):
     assert result.n_iterations == result.n_sweeps
     assert len(result.objective_history) == result.n_sweeps + 1
     assert len(result.max_step_history) == result.n_sweeps
-    assert result.relative_gap <= 1e-10  # the default tolerance, certified
+    assert result.relative_gap <= 1e-12  # the default tolerance, certified
     assert result.gap == pytest.approx(certificate(H, y, result.weights, 0.2 * lambda_max(H, y)).gap,
                                        rel=1e-6, abs=1e-12 * (y @ y))
     assert result.objective == pytest.approx(result.objective_history[-1], rel=1e-12)

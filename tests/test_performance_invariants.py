@@ -142,7 +142,9 @@ def test_chunked_histories_follow_one_long_run():
     # of one long run of the readable loop up to rounding.
     H, y = problem(100, 12, seed=6, correlation=0.97)
     lam = 1e-3 * lassolib.lambda_max(H, y)
-    result = lassolib.lasso_coordinate_descent(H, y, lam, tolerance=1e-12, max_sweeps=50_000)
+    result = lassolib.lasso_coordinate_descent(
+        H, y, lam, tolerance=1e-12, max_sweeps=50_000, method="cyclic"
+    )
     assert result.converged and result.n_iterations > 64
 
     H_f = np.asfortranarray(H)
@@ -193,3 +195,22 @@ def test_no_copy_of_H_per_sweep(shape):
         # features ever active), the output, and small change; a copy per sweep would blow it.
         assert peak_bytes(path) <= 3 * H.nbytes
         assert peak_bytes(single) <= 3 * H.nbytes
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.2])
+def test_path_memory_is_a_small_multiple_of_H_on_a_wide_cold_start(fraction):
+    """Issue 9, item 6: a cold start at λ = 0 on 200×5000 needed 580 MiB for an 8 MiB H, because
+    its first working set was every KKT violator. Working sets grow in bounded steps and use the
+    residual form when a Gram block would not pay: peak ≤ 4× H (the validated copy of H is one).
+    A 100×2500 stand-in keeps the test fast (the old first working set made 25× H here)."""
+    H, y = problem(100, 2500, seed=8, n_nonzero=20)
+    H = np.asfortranarray(H)
+    lam = fraction * lassolib.lambda_max(H, y)
+    # load the compiled loops (Gram and residual form) outside the measurement
+    lassolib.lasso_path(H[:, :50], y, [lam])
+    lassolib.lasso_path(H[:, :400], y, [lam])
+    lassolib.lasso_coordinate_descent(H[:, :50], y, lam)
+    peak = peak_bytes(lambda: lassolib.lasso_path(H, y, [lam]))
+    assert peak <= 4 * H.nbytes, f"peak {peak / H.nbytes:.2f} × H"
+    single = peak_bytes(lambda: lassolib.lasso_coordinate_descent(H, y, lam))
+    assert single <= 4 * H.nbytes, f"peak {single / H.nbytes:.2f} × H"
