@@ -13,7 +13,9 @@ without the disk cache (each session compiles again, about a second) and records
 :data:`DISK_CACHE`.
 """
 
+import contextlib
 import os
+import warnings
 
 try:
     import numba
@@ -41,3 +43,25 @@ def jit(function):
                 raise
             DISK_CACHE = False
     return numba.njit(cache=False, nogil=True)(function)
+
+
+@contextlib.contextmanager
+def quiet_degenerate_layout(H):
+    """Silence one harmless numba warning while a loop runs (and may compile) on a thin ``H``.
+
+    A matrix with one column (or one row) is both C- and F-contiguous; numba types it as C-ordered,
+    so its column ``H[:, j]`` looks strided and compiling ``np.dot(h_j, residual)`` warns "np.dot()
+    is faster on contiguous arrays". With one column there is nothing to gain, so exactly that
+    warning is ignored for such shapes; every other warning, and every other shape, is untouched.
+    """
+    if not JIT_ENABLED or min(H.shape) != 1:
+        yield
+        return
+    from numba.core.errors import NumbaPerformanceWarning
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r"np\.dot\(\) is faster on contiguous arrays",
+            category=NumbaPerformanceWarning,
+        )
+        yield

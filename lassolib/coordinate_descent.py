@@ -38,7 +38,7 @@ import warnings
 
 import numpy as np
 
-from ._jit import jit
+from ._jit import jit, quiet_degenerate_layout
 from ._result import ConvergenceWarning, SolverResult
 from ._validation import (
     check_data,
@@ -276,10 +276,11 @@ def coordinate_descent_sweeps(
     _check_buffer(penalized, "penalized", n_features, dtype=np.bool_)
     l1_penalty, tolerance, max_sweeps = _check_sweep_scalars(l1_penalty, tolerance, max_sweeps)
     _check_histories(objective_history, max_step_history, max_sweeps)
-    done, met = _coordinate_descent_sweeps(
-        H, w, residual, z, penalized, l1_penalty, tolerance, max_sweeps, objective_history,
-        max_step_history,
-    )
+    with quiet_degenerate_layout(H):
+        done, met = _coordinate_descent_sweeps(
+            H, w, residual, z, penalized, l1_penalty, tolerance, max_sweeps, objective_history,
+            max_step_history,
+        )
     return int(done), bool(met)
 
 
@@ -683,10 +684,11 @@ def _solve(
         budget = min(chunk, max_sweeps - n_sweeps)
         objective_history = np.empty(budget + 1)
         max_step_history = np.empty(budget)
-        done, met = _coordinate_descent_sweeps(
-            H, w, residual, z, penalized, lam, step_tolerance, budget,
-            objective_history, max_step_history,
-        )
+        with quiet_degenerate_layout(H):
+            done, met = _coordinate_descent_sweeps(
+                H, w, residual, z, penalized, lam, step_tolerance, budget,
+                objective_history, max_step_history,
+            )
         objective_chunks.append(objective_history[1 : done + 1])
         step_chunks.append(max_step_history[:done])
         n_sweeps += done

@@ -17,12 +17,15 @@ import warnings
 
 import numpy as np
 
+from ._jit import quiet_degenerate_layout
 from ._result import ConvergenceWarning, SolverResult
 from ._validation import (
+    check_array,
     check_data,
     check_penalty,
     check_positive,
     check_positive_int,
+    check_seed,
     check_unpenalized,
 )
 from .coordinate_descent import DEFAULT_TOLERANCE, _Scaled
@@ -58,7 +61,7 @@ def _check_grid_arguments(l1_penalties, n_penalties, min_ratio):
 
 
 def _check_penalties(l1_penalties):
-    l1_penalties = np.array(l1_penalties, dtype=np.float64)
+    l1_penalties = check_array(l1_penalties, "l1_penalties")
     if l1_penalties.ndim != 1 or l1_penalties.size == 0:
         raise ValueError(
             f"l1_penalties must be a non-empty 1-D array, got shape {l1_penalties.shape}"
@@ -200,7 +203,7 @@ def cross_validate(
         l1_penalties = penalty_grid(
             _lambda_max(H, penalized, residual_zero), n_penalties=n_penalties, min_ratio=min_ratio
         )
-    order = np.random.default_rng(seed).permutation(H.shape[0])
+    order = np.random.default_rng(check_seed(seed)).permutation(H.shape[0])
     folds = np.array_split(order, n_folds)
     mse = []
     penalties = None
@@ -342,10 +345,11 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             w[working] = w_w
             G = None
         elif working.size:
-            done, met = _subset_sweeps(
-                H, w, residual, z, working, penalized, lam, step_tolerance, budget,
-                objective_history, max_step_history,
-            )
+            with quiet_degenerate_layout(H):
+                done, met = _subset_sweeps(
+                    H, w, residual, z, working, penalized, lam, step_tolerance, budget,
+                    objective_history, max_step_history,
+                )
         else:
             done, met = 0, True
         if keep_history:

@@ -144,3 +144,36 @@ def test_import_and_solve_from_a_read_only_install(tmp_path):
         subprocess.run(["chmod", "-R", "u+w", str(ro)], check=False)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.split() == ["True", "False"]
+
+
+THIN = textwrap.dedent(
+    """
+    import warnings
+    from numba.core.errors import NumbaPerformanceWarning
+    warnings.simplefilter("error", NumbaPerformanceWarning)
+    import numpy as np
+    import lassolib
+    x = np.linspace(-1, 1, 7)
+    y = 2 * x + 0.1 * np.sin(5 * x)
+    for H in (x[:, None], np.column_stack([np.ones(7), x])):
+        for method in ("cyclic", "working_set"):
+            assert lassolib.lasso_coordinate_descent(H, y, 0.1, method=method).converged
+    lassolib.lasso_path(x[:, None], y)
+    lassolib.lasso_coordinate_descent(x[None, :], np.array([1.0]), 0.01, method="cyclic")
+    print("no performance warning")
+    """
+)
+
+
+@pytest.mark.skipif(not _jit.JIT_ENABLED, reason="only compiled loops can warn")
+def test_one_column_or_one_row_compiles_without_a_performance_warning(tmp_path):
+    """A thin H is typed C-ordered by numba: compiling its column dot must not warn (issue 9, item 8).
+
+    A fresh NUMBA_CACHE_DIR forces the compilation (a cached loop would not warn either way).
+    """
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", THIN], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "no performance warning" in done.stdout

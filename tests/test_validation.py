@@ -409,7 +409,7 @@ ARRAY_ARGUMENTS = ["H", "y", "w", "w0", "w_normalized", "w_raw", "rho", "norms",
 # path.py (lasso_path, cross_validate) is being rewritten on another branch; these rows pass once
 # it converts l1_penalties with _validation.check_array and seed with _validation.check_seed.
 # When they do, these xfails turn into failures (strict): empty this set then.
-AWAITING_PATH_WIRING = {("lasso_path", "l1_penalties"), ("cross_validate", "l1_penalties"), ("cross_validate", "seed")}
+AWAITING_PATH_WIRING = set()
 
 
 def awaiting(name, argument):
