@@ -658,13 +658,22 @@ def test_sliders_accessible(browser, http_root, page_path):
         assert named.count() == n, f"{page_path}: {n - named.count()} slider(s) without an accessible name"
         for k in range(n):
             handle = handles.nth(k)
+            symbol = handle.get_attribute("aria-label") or ""
             for key in ("Home", "End"):
                 handle.focus()
                 page.keyboard.press(key)
                 text = handle.get_attribute("aria-valuetext") or ""
-                assert "λ" in text and any(r in text for r in regimes), (
-                    f"{page_path}, slider {k} after {key}: value text {text!r} lacks λ or the regime")
+                caption = handle.evaluate("""h => { const box = h.closest('.lassobook-box') || h.parentElement;
+                    const c = Array.from(box.querySelectorAll('.lassolib-label')).filter(e => e.getClientRects().length)[0];
+                    return c ? c.textContent.replace(/\\s+—\\s+/g, ', ').replace(/\\s+/g, ' ').trim() : null; }""")
+                # It says the value of the swept symbol (λ, or t for a constraint radius), as the
+                # caption of the frame on screen does, not the frame's index ...
+                assert symbol and f"{symbol} = " in text, f"{page_path}, slider {k} after {key}: value text {text!r}"
+                assert text == caption, f"{page_path}, slider {k} after {key}: {text!r} is not the caption {caption!r}"
                 assert text != handle.get_attribute("aria-valuenow")
+                # ... and, for a lasso sweep (measured against λ_max), the regime.
+                if "λ_max" in text or "λ max" in text:
+                    assert any(r in text for r in regimes), f"{page_path}, slider {k}: no regime in {text!r}"
             # A focus ring drawn around the focused handle (not only a colour change).
             ring = handle.evaluate("""h => { const cs = getComputedStyle(h);
                 return {outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2,
