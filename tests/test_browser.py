@@ -668,7 +668,8 @@ def test_sliders_accessible(browser, http_root, page_path):
                     return c ? c.textContent.replace(/\\s+—\\s+/g, ', ').replace(/\\s+/g, ' ').trim() : null; }""")
                 # It says the value of the swept symbol (λ, or t for a constraint radius), as the
                 # caption of the frame on screen does, not the frame's index ...
-                assert symbol and f"{symbol} = " in text, f"{page_path}, slider {k} after {key}: value text {text!r}"
+                assert symbol and text.startswith(symbol) and " = " in text, (
+                    f"{page_path}, slider {k} after {key}: value text {text!r} does not give {symbol!r}'s value")
                 assert text == caption, f"{page_path}, slider {k} after {key}: {text!r} is not the caption {caption!r}"
                 assert text != handle.get_attribute("aria-valuenow")
                 # ... and, for a lasso sweep (measured against λ_max), the regime.
