@@ -166,7 +166,7 @@ def test_vendored_files_are_in_the_build(site):
             f"{name}@{spec['version']}: the files in {directory.relative_to(site)} do not match "
             "book/_ext/vendor.lock.json"
         )
-    for required in ("mathjax/tex-chtml.js", "requirejs/require.js", "html-manager/embed-amd.js"):
+    for required in ("mathjax/startup.js", "requirejs/require.js", "html-manager/embed-amd.js"):
         assert (site / "_vendor" / required).is_file(), required
     assert not (site / "_static" / "_vendor").exists(), "vendored files must live outside _static/"
 
@@ -182,7 +182,7 @@ def test_pages_use_the_vendored_scripts(site):
         names = {s.rsplit("/", 1)[-1] for s in scripts}
         if 'class="math' in text:
             with_math += 1
-            assert "_vendor/mathjax/tex-chtml.js" in local, f"{path.relative_to(site)}: {scripts}"
+            assert "_vendor/mathjax/startup.js" in local, f"{path.relative_to(site)}: {scripts}"
         if "application/vnd.jupyter.widget-view+json" in text:
             with_widgets += 1
             assert "application/vnd.jupyter.widget-state+json" in text, f"{path.relative_to(site)}: no widget state"
