@@ -202,12 +202,17 @@ def drop_fontawesome_js(app, exception):
             page.write_text(trimmed, encoding="utf-8")
 
 
-def add_static(app, config):
+def configure(app, config):
     config.html_static_path = [*config.html_static_path, str(STATIC)]
+    # One search box, the sidebar's: pydata-sphinx-theme 0.17 adds a second one in a top bar that
+    # sphinx-book-theme does not expect (executablebooks/sphinx-book-theme#999). Set here, added
+    # to the options Jupyter Book derives from _config.yml's html: section (setting
+    # html_theme_options in _config.yml would replace those).
+    config.html_theme_options = {**config.html_theme_options, "navbar_persistent": []}
 
 
 def setup(app):
-    app.connect("config-inited", add_static)
+    app.connect("config-inited", configure)
     app.add_css_file("lassobook.css")
     app.add_js_file("lassobook.js", loading_method="defer")
     app.connect("build-finished", drop_fontawesome_js)
