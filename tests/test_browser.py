@@ -743,3 +743,22 @@ def test_one_search_box(browser, http_root, width):
         assert boxes == 1, f"{boxes} search boxes at {w}px"
     finally:
         context.close()
+
+
+def test_folded_listings(browser, http_root):
+    """Cells tagged hide-input / hide-output / hide-cell start folded behind a "Show code cell ..."
+    line, which opens them (skipped while no notebook uses the tags)."""
+    folded = [p for p in CHAPTERS if 'class="hide ' in (SITE / p).read_text(encoding="utf-8")]
+    if not folded:
+        pytest.skip("no cell is tagged hide-input, hide-output or hide-cell yet")
+    for page_path in folded:
+        context, page = _open(browser, http_root, page_path)
+        try:
+            toggles = page.locator("details.hide")
+            for k in range(toggles.count()):
+                details = toggles.nth(k)
+                assert not details.evaluate("d => d.open"), f"{page_path}: folded cell {k} starts open"
+                details.locator("summary").first.click()
+                assert details.evaluate("d => d.open"), f"{page_path}: folded cell {k} does not open"
+        finally:
+            context.close()
