@@ -658,7 +658,8 @@ def test_sliders_accessible(browser, http_root, page_path):
         assert named.count() == n, f"{page_path}: {n - named.count()} slider(s) without an accessible name"
         for k in range(n):
             handle = handles.nth(k)
-            symbol = handle.get_attribute("aria-label") or ""
+            # The slider's visible label (its description): λ, λ/λ_max, t ...
+            symbol = handle.evaluate("h => (h.parentElement.querySelector('.widget-label') || {textContent: ''}).textContent.trim()")
             for key in ("Home", "End"):
                 handle.focus()
                 page.keyboard.press(key)

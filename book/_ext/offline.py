@@ -130,9 +130,9 @@ WIDGETS_JS = "lassobook-widgets.js"
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 # The widget models lassobook-widgets.js draws (keep in step with KNOWN there).
 LIGHT_MODELS = {
-    "VBoxModel", "HBoxModel", "BoxModel", "StackModel", "HTMLModel", "SelectionSliderModel",
-    "IntSliderModel", "LinkModel", "DirectionalLinkModel", "LayoutModel", "HTMLStyleModel",
-    "SliderStyleModel", "DescriptionStyleModel",
+    "VBoxModel", "HBoxModel", "BoxModel", "StackModel", "HTMLModel", "HTMLMathModel", "LabelModel",
+    "SelectionSliderModel", "IntSliderModel", "LinkModel", "DirectionalLinkModel", "LayoutModel",
+    "HTMLStyleModel", "SliderStyleModel", "DescriptionStyleModel", "LabelStyleModel",
 }
 
 
