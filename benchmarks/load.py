@@ -1,4 +1,4 @@
-"""What each page of the built book costs to open (``make bench-load``, after ``make book``).
+"""What each page of the built book costs to open (run after ``make book``; see "Run" below).
 
 For every page of ``_build/html`` (or ``--site DIR``), headless Chromium opens it from a local
 ``http.server`` (no cache, no compression: every byte counted, as from disk) and reports:

@@ -166,24 +166,42 @@ def test_vendored_files_are_in_the_build(site):
             f"{name}@{spec['version']}: the files in {directory.relative_to(site)} do not match "
             "book/_ext/vendor.lock.json"
         )
-    for required in ("mathjax/tex-mml-chtml.js", "requirejs/require.js", "html-manager/embed-amd.js"):
+    for required in ("mathjax/startup.js", "requirejs/require.js", "html-manager/embed-amd.js"):
         assert (site / "_vendor" / required).is_file(), required
     assert not (site / "_static" / "_vendor").exists(), "vendored files must live outside _static/"
 
 
 def test_pages_use_the_vendored_scripts(site):
-    """Pages with math load the local MathJax; pages with widgets the local RequireJS and manager."""
+    """Pages with math load the local MathJax; pages with widgets draw them with the book's light
+    renderer (or, for a widget model it does not know, the local RequireJS and full manager)."""
     with_math = with_widgets = 0
     for path in all_pages(site):
         text = path.read_text(encoding="utf-8")
         scripts = [url.split("?")[0] for tag, _, url in parse(path).loads if tag == "script"]
         local = {pathlib.PurePosixPath(*pathlib.PurePosixPath(s).parts[-3:]).as_posix() for s in scripts}
+        names = {s.rsplit("/", 1)[-1] for s in scripts}
         if 'class="math' in text:
             with_math += 1
-            assert "_vendor/mathjax/tex-mml-chtml.js" in local, f"{path.relative_to(site)}: {scripts}"
+            assert "_vendor/mathjax/startup.js" in local, f"{path.relative_to(site)}: {scripts}"
         if "application/vnd.jupyter.widget-view+json" in text:
             with_widgets += 1
-            assert "_vendor/requirejs/require.js" in local, f"{path.relative_to(site)}: {scripts}"
-            assert "html-manager/embed-amd.js" in {"/".join(s.split("/")[-2:]) for s in scripts}
             assert "application/vnd.jupyter.widget-state+json" in text, f"{path.relative_to(site)}: no widget state"
+            light = "lassobook-widgets.js" in names
+            full = "_vendor/requirejs/require.js" in local and "embed-amd.js" in names
+            assert light != full, f"{path.relative_to(site)}: one widget renderer expected, got {scripts}"
+            if light:
+                # Only models the light renderer draws (offline.LIGHT_MODELS, KNOWN in the JS).
+                state = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S)
+                models = {spec["model_name"] for spec in json.loads(state.group(1))["state"].values()}
+                js = (site / "_static" / "lassobook-widgets.js").read_text(encoding="utf-8")
+                unknown = sorted(m for m in models if f"{m}:" not in js)
+                assert not unknown, f"{path.relative_to(site)}: the light renderer does not draw {unknown}"
+    assert with_widgets, "no page has a widget: are the sweeps in the book?"
     assert with_math, "no page has math: is MathJax wired in?"
+
+
+def test_pages_load_no_icon_script(site):
+    """The theme's fontawesome.js (1.5 MB of SVG icons) is dropped; its stylesheet draws the icons."""
+    offenders = [str(p.relative_to(site)) for p in all_pages(site)
+                 if any(url.split("?")[0].endswith("fontawesome.js") for _, _, url in parse(p).loads)]
+    assert not offenders, f"pages still load fontawesome.js: {offenders}"

@@ -658,13 +658,24 @@ def test_sliders_accessible(browser, http_root, page_path):
         assert named.count() == n, f"{page_path}: {n - named.count()} slider(s) without an accessible name"
         for k in range(n):
             handle = handles.nth(k)
+            # The slider's visible label (its description): λ, λ/λ_max, t ...
+            symbol = handle.evaluate("h => (h.parentElement.querySelector('.widget-label') || {textContent: ''}).textContent.trim()")
             for key in ("Home", "End"):
                 handle.focus()
                 page.keyboard.press(key)
                 text = handle.get_attribute("aria-valuetext") or ""
-                assert "λ" in text and any(r in text for r in regimes), (
-                    f"{page_path}, slider {k} after {key}: value text {text!r} lacks λ or the regime")
+                caption = handle.evaluate("""h => { const box = h.closest('.lassobook-box') || h.parentElement;
+                    const c = Array.from(box.querySelectorAll('.lassolib-label')).filter(e => e.getClientRects().length)[0];
+                    return c ? c.textContent.replace(/\\s+—\\s+/g, ', ').replace(/\\s+/g, ' ').trim() : null; }""")
+                # It says the value of the swept symbol (λ, or t for a constraint radius), as the
+                # caption of the frame on screen does, not the frame's index ...
+                assert symbol and text.startswith(symbol) and " = " in text, (
+                    f"{page_path}, slider {k} after {key}: value text {text!r} does not give {symbol!r}'s value")
+                assert text == caption, f"{page_path}, slider {k} after {key}: {text!r} is not the caption {caption!r}"
                 assert text != handle.get_attribute("aria-valuenow")
+                # ... and, for a lasso sweep (measured against λ_max), the regime.
+                if "λ_max" in text or "λ max" in text:
+                    assert any(r in text for r in regimes), f"{page_path}, slider {k}: no regime in {text!r}"
             # A focus ring drawn around the focused handle (not only a colour change).
             ring = handle.evaluate("""h => { const cs = getComputedStyle(h);
                 return {outline: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2,
@@ -733,3 +744,22 @@ def test_one_search_box(browser, http_root, width):
         assert boxes == 1, f"{boxes} search boxes at {w}px"
     finally:
         context.close()
+
+
+def test_folded_listings(browser, http_root):
+    """Cells tagged hide-input / hide-output / hide-cell start folded behind a "Show code cell ..."
+    line, which opens them (skipped while no notebook uses the tags)."""
+    folded = [p for p in CHAPTERS if 'class="hide ' in (SITE / p).read_text(encoding="utf-8")]
+    if not folded:
+        pytest.skip("no cell is tagged hide-input, hide-output or hide-cell yet")
+    for page_path in folded:
+        context, page = _open(browser, http_root, page_path)
+        try:
+            toggles = page.locator("details.hide")
+            for k in range(toggles.count()):
+                details = toggles.nth(k)
+                assert not details.evaluate("d => d.open"), f"{page_path}: folded cell {k} starts open"
+                details.locator("summary").first.click()
+                assert details.evaluate("d => d.open"), f"{page_path}: folded cell {k} does not open"
+        finally:
+            context.close()

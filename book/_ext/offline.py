@@ -130,9 +130,9 @@ WIDGETS_JS = "lassobook-widgets.js"
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 # The widget models lassobook-widgets.js draws (keep in step with KNOWN there).
 LIGHT_MODELS = {
-    "VBoxModel", "HBoxModel", "BoxModel", "StackModel", "HTMLModel", "SelectionSliderModel",
-    "IntSliderModel", "LinkModel", "DirectionalLinkModel", "LayoutModel", "HTMLStyleModel",
-    "SliderStyleModel", "DescriptionStyleModel",
+    "VBoxModel", "HBoxModel", "BoxModel", "StackModel", "HTMLModel", "HTMLMathModel", "LabelModel",
+    "SelectionSliderModel", "IntSliderModel", "LinkModel", "DirectionalLinkModel", "LayoutModel",
+    "HTMLStyleModel", "SliderStyleModel", "DescriptionStyleModel", "LabelStyleModel",
 }
 
 
@@ -143,6 +143,39 @@ def widget_models(scripts):
             state = json.loads(js.attributes.get("body") or "{}").get("state", {})
             return {spec.get("model_name") for spec in state.values()}
     return None
+
+
+VIEW_SCRIPT = re.compile(
+    r'<script type="application/vnd.jupyter.widget-view\+json">\s*(\{.*?\})\s*</script>', re.S)
+
+
+def _placeholder(state, model_id):
+    """Static HTML of a widget as it first shows: the frame on screen, a bar where the slider goes."""
+    spec = state.get(model_id, {})
+    name, values = spec.get("model_name"), spec.get("state", {})
+    children = [c[len("IPY_MODEL_"):] for c in values.get("children", []) if isinstance(c, str)]
+    if name in ("VBoxModel", "HBoxModel", "BoxModel"):
+        return "".join(_placeholder(state, child) for child in children)
+    if name == "StackModel":
+        index = values.get("selected_index")
+        return _placeholder(state, children[index]) if isinstance(index, int) and 0 <= index < len(children) else ""
+    if name in ("HTMLModel", "HTMLMathModel"):
+        return f'<div class="widget-html">{values.get("value") or ""}</div>'
+    if name in ("SelectionSliderModel", "IntSliderModel"):
+        return '<div class="lassobook-placeholder-slider" aria-hidden="true"></div>'
+    return ""
+
+
+def add_placeholders(body, state):
+    """Before each widget view, its first frame as plain HTML: the page keeps the widget's place
+    (and shows the figure) until lassobook-widgets.js draws the live widget in its stead."""
+    def insert(match):
+        model_id = json.loads(match.group(1)).get("model_id")
+        html = _placeholder(state, model_id)
+        if not html:
+            return match.group(0)
+        return f'<div class="lassobook-widget-placeholder">{html}</div>{match.group(0)}'
+    return VIEW_SCRIPT.sub(insert, body)
 
 
 def _is_manager_script(asset):
@@ -162,6 +195,10 @@ def rewrite_assets(app, pagename, templatename, context, doctree):
                 template = scripts[where[0]]
                 scripts = [js for js in scripts if not _is_manager_script(js)]
                 scripts.insert(where[0], type(template)(f"_static/{WIDGETS_JS}", priority=template.priority))
+                if "body" in context:
+                    state = next(json.loads(js.attributes["body"])["state"] for js in scripts
+                                 if getattr(js, "attributes", {}).get("type") == STATE_TYPE)
+                    context["body"] = add_placeholders(context["body"], state)
         elif models is not None:
             unknown = sorted(models - LIGHT_MODELS, key=str)
             logger.info(f"offline: {pagename} uses {unknown}: it keeps the full widget manager")
@@ -202,12 +239,17 @@ def drop_fontawesome_js(app, exception):
             page.write_text(trimmed, encoding="utf-8")
 
 
-def add_static(app, config):
+def configure(app, config):
     config.html_static_path = [*config.html_static_path, str(STATIC)]
+    # One search box, the sidebar's: pydata-sphinx-theme 0.17 adds a second one in a top bar that
+    # sphinx-book-theme does not expect (executablebooks/sphinx-book-theme#999). Set here, added
+    # to the options Jupyter Book derives from _config.yml's html: section (setting
+    # html_theme_options in _config.yml would replace those).
+    config.html_theme_options = {**config.html_theme_options, "navbar_persistent": []}
 
 
 def setup(app):
-    app.connect("config-inited", add_static)
+    app.connect("config-inited", configure)
     app.add_css_file("lassobook.css")
     app.add_js_file("lassobook.js", loading_method="defer")
     app.connect("build-finished", drop_fontawesome_js)

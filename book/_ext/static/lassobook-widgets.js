@@ -18,10 +18,11 @@
 
   var KNOWN = {
     VBoxModel: "box", HBoxModel: "box", BoxModel: "box", StackModel: "stack",
-    HTMLModel: "html", SelectionSliderModel: "slider", IntSliderModel: "slider",
+    HTMLModel: "html", HTMLMathModel: "html", LabelModel: "label",
+    SelectionSliderModel: "slider", IntSliderModel: "slider",
     LinkModel: "link", DirectionalLinkModel: "link",
     LayoutModel: "data", HTMLStyleModel: "data", SliderStyleModel: "data",
-    DescriptionStyleModel: "data",
+    DescriptionStyleModel: "data", LabelStyleModel: "data",
   };
 
   function Model(id, spec) {
@@ -103,6 +104,15 @@
       element = document.createElement("div");
       element.className = "lassobook-widget widget-html";
       element.innerHTML = model.get("value") || "";
+      if (model.name === "HTMLMathModel" && window.MathJax && MathJax.startup && MathJax.startup.promise) {
+        MathJax.startup.promise.then(function () { return MathJax.typesetPromise([element]); });
+      }
+      model.on("value", function (value) { element.innerHTML = value || ""; });
+    } else if (kind === "label") {
+      element = document.createElement("div");
+      element.className = "lassobook-widget widget-label-basic";
+      element.textContent = model.get("value") || "";
+      model.on("value", function (value) { element.textContent = value || ""; });
     } else if (kind === "slider") {
       element = this.slider(model);
     } else {
