@@ -637,6 +637,24 @@ def print_tables(report):
     print(f"all answers matched: {summary['all_matched']}")
 
 
+def markdown(report):
+    """A Markdown table: lassolib's time, then its ratio to each peer and to the best peer."""
+    solvers = report["solvers"]
+    peers = [s for s in solvers if s != "lassolib"]
+    lines = ["| case | lassolib | " + " | ".join(f"÷ {s}" for s in peers) + " | ÷ best peer |",
+             "|---|---|" + "---|" * len(peers) + "---|"]
+
+    def mark(result):
+        return "" if result["matched"] else " †"
+
+    for r in report["cases"]:
+        res = r["results"]
+        cells = [f"{r['ratios'][f'lassolib/{s}']:.2f}{mark(res[s])}" for s in peers]
+        lines.append(f"| {r['case']} | {fmt_time(res['lassolib']['time_s'])}{mark(res['lassolib'])} | "
+                     + " | ".join(cells) + f" | {r['ratios']['lassolib/best peer']:.2f} ({r['ratios']['best peer']}) |")
+    return "\n".join(lines)
+
+
 def summarize(report):
     rows = report["cases"]
     worst = None
@@ -666,28 +684,43 @@ def main(argv=None):
     parser.add_argument("--no-curves", action="store_true", help="skip the gap-against-time curves")
     parser.add_argument("--no-compile-time", action="store_true",
                         help="skip lassolib's cold-compile measurement (two fresh processes)")
+    parser.add_argument("--from-json", default=None,
+                        help="print the tables (and a Markdown table of ratios) of stored results; run nothing")
     parser.add_argument("--inject-error", default=None, choices=SOLVERS,
                         help="make this solver's answers 0.1%% wrong, to check the flags (testing)")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be >= 1")
+    if args.from_json:
+        report = json.loads(pathlib.Path(args.from_json).read_text())
+        print_tables(report)
+        print()
+        print(markdown(report))
+        return 0 if report["summary"]["all_matched"] else 1
     requested = [s.strip() for s in args.solvers.split(",") if s.strip()]
     unknown = sorted(set(requested) - set(SOLVERS))
     if unknown:
         parser.error(f"unknown solver(s) {unknown}; choose from {list(SOLVERS)}")
-    with threadpoolctl.threadpool_limits(1):
-        report = benchmark(args, available_solvers(requested))
-    print_tables(report)
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     paths = [pathlib.Path(args.json)] if args.json else (
-        [] if args.quick else [RESULTS / f"{report['date'][:10]}.json", RESULTS / "latest.json"])
+        [] if args.quick else [RESULTS / f"{today}.json", RESULTS / "latest.json"])
+
+    def store(report):
+        """Written after every case ("complete": false), so an interrupted run keeps what it measured."""
+        for path in paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(report, indent=1, default=float) + "\n")
+
+    with threadpoolctl.threadpool_limits(1):
+        report = benchmark(args, available_solvers(requested), store)
+    print_tables(report)
+    store(report)
     for path in paths:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report, indent=1, default=float) + "\n")
         print(f"stored {path}")
     return 0 if report["summary"]["all_matched"] else 1
 
 
-def benchmark(args, solvers):
+def benchmark(args, solvers, store=lambda report: None):
     started = time.perf_counter()
 
     def log(text):
@@ -697,6 +730,7 @@ def benchmark(args, solvers):
         f"one BLAS thread, median of {args.repeats} alternating runs" + (" [--quick]" if args.quick else ""))
     report = {
         "schema": SCHEMA,
+        "complete": False,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "quick": bool(args.quick),
         "command": " ".join([pathlib.Path(sys.argv[0]).name, *(sys.argv[1:] if __name__ == "__main__" else [])]),
@@ -725,26 +759,28 @@ def benchmark(args, solvers):
         fc = report["first_call"]["lassolib"]
         log(f"  lassolib first calls in a fresh process: {fc['cold_compile_s']:.2f} s with an empty numba "
             f"cache, {fc['cache_load_s']:.2f} s loading the cache (import {fc['cache_load_import_s']:.2f} s)")
-    cases = []
+    cases = report["cases"] = []
+    report["curves"] = []
     selected = [p for p in problems(args.quick) if args.cases is None or args.cases in p.name]
     n_penalties = 20 if args.quick else 100
     for problem in selected:
         for ratio in (10, 100, 1000):
             cases.append(run_task(problem, "single", ratio, n_penalties, solvers, args, log))
         cases.append(run_task(problem, "path", None, n_penalties, solvers, args, log))
-    report["cases"] = cases
-    for s, seconds in FIRST_CALL.items():
-        report["first_call"][s] = {"first_call_s": seconds,
-                                   "note": "the first call in the process, on the first case (tol=1e-4)"}
-    curves = []
+        for s, seconds in FIRST_CALL.items():
+            report["first_call"][s] = {"first_call_s": seconds,
+                                       "note": "the first call in the process, on the first case (tol=1e-4)"}
+        report["summary"] = summarize(report)
+        store(report)
     if not args.no_curves:
         for problem in selected:
             if problem.name.startswith(("sparse", "correlated")):
-                curves.append(curve(problem, 100, solvers, args, log))
-    report["curves"] = curves
+                report["curves"].append(curve(problem, 100, solvers, args, log))
+                store(report)
     report["machine"]["load_average_at_end"] = list(os.getloadavg())
     report["wall_time_s"] = time.perf_counter() - started
     report["summary"] = summarize(report)
+    report["complete"] = True
     return report
 
 

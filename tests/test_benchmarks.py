@@ -42,7 +42,7 @@ def clean(bench, tmp_path_factory):
 def test_schema(clean):
     _, report = clean
     assert report["schema"] == "lassolib-bench/1"
-    assert report["quick"] is True
+    assert report["quick"] is True and report["complete"] is True
     for key in ("date", "machine", "versions", "solvers", "protocol", "first_call", "cases", "curves",
                 "summary"):
         assert key in report, key
