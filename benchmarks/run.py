@@ -74,6 +74,7 @@ GAP_CAP = 1e-8  # ... nor above this (lassolib is flagged when its default answe
 PEER_TOLS = tuple(10.0**-k for k in range(2, 15))  # each peer's ``tol`` ladder, coarsest first
 CURVE_TOLS = tuple(10.0**-k for k in range(1, 15))
 PEERS = ("scikit-learn", "celer", "skglm")
+SKLEARN_MAX_ITER = 10_000
 SOLVERS = ("lassolib", *PEERS)
 
 
@@ -184,15 +185,15 @@ def lassolib_path(p, lams, tol):
 def sklearn_single(p, lam, tol):
     from sklearn.linear_model import Lasso
 
-    # max_iter high enough that ``tol`` decides when it stops (the default, 1000, often does not).
-    model = Lasso(alpha=lam / (2 * p.n), fit_intercept=False, tol=tol, max_iter=100_000)
+    # max_iter 10x its default (1000), so that ``tol`` decides when it stops in most cases.
+    model = Lasso(alpha=lam / (2 * p.n), fit_intercept=False, tol=tol, max_iter=SKLEARN_MAX_ITER)
     return p.full_weights(model.fit(p.X, p.target).coef_)
 
 
 def sklearn_path(p, lams, tol):
     from sklearn.linear_model import lasso_path
 
-    coefs = lasso_path(p.X, p.target, alphas=lams / (2 * p.n), tol=tol, max_iter=100_000)[1]
+    coefs = lasso_path(p.X, p.target, alphas=lams / (2 * p.n), tol=tol, max_iter=SKLEARN_MAX_ITER)[1]
     return np.array([p.full_weights(c) for c in coefs.T])
 
 
@@ -229,7 +230,7 @@ IMPLEMENTATIONS = {
     "lassolib": (lassolib_single, lassolib_path,
                  "lasso_coordinate_descent / lasso_path at their defaults"),
     "scikit-learn": (sklearn_single, sklearn_path,
-                     "sklearn.linear_model.Lasso / lasso_path (warm-started path), max_iter=100000"),
+                     "sklearn.linear_model.Lasso / lasso_path (warm-started path), max_iter=10000"),
     "celer": (celer_single, celer_path_, "celer.Lasso / celer.celer_path (its path function)"),
     "skglm": (skglm_single, skglm_path,
               "skglm.Lasso (AndersonCD, its default solver) / skglm.Lasso.path (warm-started)"),
@@ -371,7 +372,9 @@ def calibrate(problem, solver, task, penalties, target, inject, points, budget):
         # exceeds the budget or three refinements in a row did not improve the best gap by 10%
         # (the solver's own stopping rule no longer moves the certified gap).
         spent, stalls, best = tried[k].seconds, 0, tried[k].gap
-        while k < len(PEER_TOLS) - 1 and tried[k].gap > target and spent < budget and stalls < 3:
+        # A run that hit its own iteration cap (a convergence warning) ends the search too.
+        while (k < len(PEER_TOLS) - 1 and tried[k].gap > target and spent < budget and stalls < 3
+               and not tried[k].warnings):
             k += 1
             spent += attempt(k).seconds
             stalls = stalls + 1 if tried[k].gap > 0.9 * best else 0
@@ -675,7 +678,7 @@ def main(argv=None):
                         help="seconds of timed runs per solver and case before repeats drop (>= 3)")
     parser.add_argument("--solvers", default=",".join(SOLVERS),
                         help=f"comma-separated subset of {','.join(SOLVERS)}")
-    parser.add_argument("--cases", default=None, help="only the problems whose name contains this")
+    parser.add_argument("--cases", default=None, help="only the problems whose name contains one of these (comma-separated)")
     parser.add_argument("--target-gap", type=float, default=None,
                         help="fixed target relative gap for the peers (default: lassolib's, clipped)")
     parser.add_argument("--json", default=None,
@@ -761,7 +764,8 @@ def benchmark(args, solvers, store=lambda report: None):
             f"cache, {fc['cache_load_s']:.2f} s loading the cache (import {fc['cache_load_import_s']:.2f} s)")
     cases = report["cases"] = []
     report["curves"] = []
-    selected = [p for p in problems(args.quick) if args.cases is None or args.cases in p.name]
+    wanted = None if args.cases is None else [c.strip() for c in args.cases.split(",") if c.strip()]
+    selected = [p for p in problems(args.quick) if wanted is None or any(c in p.name for c in wanted)]
     n_penalties = 20 if args.quick else 100
     for problem in selected:
         for ratio in (10, 100, 1000):
