@@ -658,6 +658,25 @@ def markdown(report):
     return "\n".join(lines)
 
 
+def merge(reports, names):
+    """One report from runs over disjoint cases: cases and curves concatenated, the rest from the first."""
+    out = dict(reports[0])
+    out["cases"] = [c for r in reports for c in r["cases"]]
+    out["curves"] = [c for r in reports for c in r.get("curves", [])]
+    out["complete"] = all(r.get("complete", True) for r in reports)
+    out["merged_from"] = [{"file": pathlib.Path(n).name, "date": r["date"], "command": r.get("command"),
+                           "complete": r.get("complete", True), "wall_time_s": r.get("wall_time_s"),
+                           "load_average_at_start": r["machine"].get("load_average_at_start"),
+                           "load_average_at_end": r["machine"].get("load_average_at_end"),
+                           "cases": [c["case"] for c in r["cases"]]} for r, n in zip(reports, names)]
+    first_call = {}
+    for r in reversed(reports):
+        first_call.update({k: v for k, v in r.get("first_call", {}).items() if v})
+    out["first_call"] = first_call
+    out["summary"] = summarize(out)
+    return out
+
+
 def summarize(report):
     rows = report["cases"]
     worst = None
@@ -689,11 +708,23 @@ def main(argv=None):
                         help="skip lassolib's cold-compile measurement (two fresh processes)")
     parser.add_argument("--from-json", default=None,
                         help="print the tables (and a Markdown table of ratios) of stored results; run nothing")
+    parser.add_argument("--merge", nargs="+", default=None, metavar="JSON",
+                        help="combine stored results of runs over different --cases (same machine) into "
+                             "--json (default: benchmarks/results/<date>.json and latest.json); run nothing")
     parser.add_argument("--inject-error", default=None, choices=SOLVERS,
                         help="make this solver's answers 0.1%% wrong, to check the flags (testing)")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be >= 1")
+    if args.merge:
+        report = merge([json.loads(pathlib.Path(f).read_text()) for f in args.merge], args.merge)
+        date = report["date"][:10]
+        targets = [pathlib.Path(args.json)] if args.json else [RESULTS / f"{date}.json", RESULTS / "latest.json"]
+        for path in targets:
+            path.write_text(json.dumps(report, indent=1, default=float) + "\n")
+            print(f"stored {path}")
+        print_tables(report)
+        return 0 if report["summary"]["all_matched"] else 1
     if args.from_json:
         report = json.loads(pathlib.Path(args.from_json).read_text())
         print_tables(report)
