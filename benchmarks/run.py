@@ -555,7 +555,9 @@ def machine():
     except OSError:
         pass
     try:
-        nproc = int(subprocess.run(["nproc"], capture_output=True, text=True).stdout)
+        # GNU nproc honours OMP_NUM_THREADS, which this script sets to 1: ask without it.
+        env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "OMP_THREAD_LIMIT")}
+        nproc = int(subprocess.run(["nproc"], capture_output=True, text=True, env=env).stdout)
     except (OSError, ValueError):
         nproc = os.cpu_count()
     return {
@@ -799,14 +801,13 @@ def benchmark(args, solvers, store=lambda report: None):
     selected = [p for p in problems(args.quick) if wanted is None or any(c in p.name for c in wanted)]
     n_penalties = 20 if args.quick else 100
     for problem in selected:
-        for ratio in (10, 100, 1000):
-            cases.append(run_task(problem, "single", ratio, n_penalties, solvers, args, log))
-        cases.append(run_task(problem, "path", None, n_penalties, solvers, args, log))
-        for s, seconds in FIRST_CALL.items():
-            report["first_call"][s] = {"first_call_s": seconds,
-                                       "note": "the first call in the process, on the first case (tol=1e-4)"}
-        report["summary"] = summarize(report)
-        store(report)
+        for task, ratio in (("single", 10), ("single", 100), ("single", 1000), ("path", None)):
+            cases.append(run_task(problem, task, ratio, n_penalties, solvers, args, log))
+            for s, seconds in FIRST_CALL.items():
+                report["first_call"][s] = {"first_call_s": seconds,
+                                           "note": "the first call in the process, on the first case (tol=1e-4)"}
+            report["summary"] = summarize(report)
+            store(report)
     if not args.no_curves:
         for problem in selected:
             if problem.name.startswith(("sparse", "correlated")):
