@@ -74,6 +74,7 @@ GAP_CAP = 1e-8  # ... nor above this (lassolib is flagged when its default answe
 PEER_TOLS = tuple(10.0**-k for k in range(2, 15))  # each peer's ``tol`` ladder, coarsest first
 CURVE_TOLS = tuple(10.0**-k for k in range(1, 15))
 PEERS = ("scikit-learn", "celer", "skglm")
+SKLEARN_MAX_ITER = 10_000
 SOLVERS = ("lassolib", *PEERS)
 
 
@@ -184,15 +185,15 @@ def lassolib_path(p, lams, tol):
 def sklearn_single(p, lam, tol):
     from sklearn.linear_model import Lasso
 
-    # max_iter high enough that ``tol`` decides when it stops (the default, 1000, often does not).
-    model = Lasso(alpha=lam / (2 * p.n), fit_intercept=False, tol=tol, max_iter=100_000)
+    # max_iter 10x its default (1000), so that ``tol`` decides when it stops in most cases.
+    model = Lasso(alpha=lam / (2 * p.n), fit_intercept=False, tol=tol, max_iter=SKLEARN_MAX_ITER)
     return p.full_weights(model.fit(p.X, p.target).coef_)
 
 
 def sklearn_path(p, lams, tol):
     from sklearn.linear_model import lasso_path
 
-    coefs = lasso_path(p.X, p.target, alphas=lams / (2 * p.n), tol=tol, max_iter=100_000)[1]
+    coefs = lasso_path(p.X, p.target, alphas=lams / (2 * p.n), tol=tol, max_iter=SKLEARN_MAX_ITER)[1]
     return np.array([p.full_weights(c) for c in coefs.T])
 
 
@@ -229,7 +230,7 @@ IMPLEMENTATIONS = {
     "lassolib": (lassolib_single, lassolib_path,
                  "lasso_coordinate_descent / lasso_path at their defaults"),
     "scikit-learn": (sklearn_single, sklearn_path,
-                     "sklearn.linear_model.Lasso / lasso_path (warm-started path), max_iter=100000"),
+                     "sklearn.linear_model.Lasso / lasso_path (warm-started path), max_iter=10000"),
     "celer": (celer_single, celer_path_, "celer.Lasso / celer.celer_path (its path function)"),
     "skglm": (skglm_single, skglm_path,
               "skglm.Lasso (AndersonCD, its default solver) / skglm.Lasso.path (warm-started)"),
@@ -371,7 +372,9 @@ def calibrate(problem, solver, task, penalties, target, inject, points, budget):
         # exceeds the budget or three refinements in a row did not improve the best gap by 10%
         # (the solver's own stopping rule no longer moves the certified gap).
         spent, stalls, best = tried[k].seconds, 0, tried[k].gap
-        while k < len(PEER_TOLS) - 1 and tried[k].gap > target and spent < budget and stalls < 3:
+        # A run that hit its own iteration cap (a convergence warning) ends the search too.
+        while (k < len(PEER_TOLS) - 1 and tried[k].gap > target and spent < budget and stalls < 3
+               and not tried[k].warnings):
             k += 1
             spent += attempt(k).seconds
             stalls = stalls + 1 if tried[k].gap > 0.9 * best else 0
@@ -552,7 +555,9 @@ def machine():
     except OSError:
         pass
     try:
-        nproc = int(subprocess.run(["nproc"], capture_output=True, text=True).stdout)
+        # GNU nproc honours OMP_NUM_THREADS, which this script sets to 1: ask without it.
+        env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "OMP_THREAD_LIMIT")}
+        nproc = int(subprocess.run(["nproc"], capture_output=True, text=True, env=env).stdout)
     except (OSError, ValueError):
         nproc = os.cpu_count()
     return {
@@ -637,6 +642,43 @@ def print_tables(report):
     print(f"all answers matched: {summary['all_matched']}")
 
 
+def markdown(report):
+    """A Markdown table: lassolib's time, then its ratio to each peer and to the best peer."""
+    solvers = report["solvers"]
+    peers = [s for s in solvers if s != "lassolib"]
+    lines = ["| case | lassolib | " + " | ".join(f"÷ {s}" for s in peers) + " | ÷ best peer |",
+             "|---|---|" + "---|" * len(peers) + "---|"]
+
+    def mark(result):
+        return "" if result["matched"] else " †"
+
+    for r in report["cases"]:
+        res = r["results"]
+        cells = [f"{r['ratios'][f'lassolib/{s}']:.2f}{mark(res[s])}" for s in peers]
+        lines.append(f"| {r['case']} | {fmt_time(res['lassolib']['time_s'])}{mark(res['lassolib'])} | "
+                     + " | ".join(cells) + f" | {r['ratios']['lassolib/best peer']:.2f} ({r['ratios']['best peer']}) |")
+    return "\n".join(lines)
+
+
+def merge(reports, names):
+    """One report from runs over disjoint cases: cases and curves concatenated, the rest from the first."""
+    out = dict(reports[0])
+    out["cases"] = [c for r in reports for c in r["cases"]]
+    out["curves"] = [c for r in reports for c in r.get("curves", [])]
+    out["complete"] = all(r.get("complete", True) for r in reports)
+    out["merged_from"] = [{"file": pathlib.Path(n).name, "date": r["date"], "command": r.get("command"),
+                           "complete": r.get("complete", True), "wall_time_s": r.get("wall_time_s"),
+                           "load_average_at_start": r["machine"].get("load_average_at_start"),
+                           "load_average_at_end": r["machine"].get("load_average_at_end"),
+                           "cases": [c["case"] for c in r["cases"]]} for r, n in zip(reports, names)]
+    first_call = {}
+    for r in reversed(reports):
+        first_call.update({k: v for k, v in r.get("first_call", {}).items() if v})
+    out["first_call"] = first_call
+    out["summary"] = summarize(out)
+    return out
+
+
 def summarize(report):
     rows = report["cases"]
     worst = None
@@ -657,7 +699,7 @@ def main(argv=None):
                         help="seconds of timed runs per solver and case before repeats drop (>= 3)")
     parser.add_argument("--solvers", default=",".join(SOLVERS),
                         help=f"comma-separated subset of {','.join(SOLVERS)}")
-    parser.add_argument("--cases", default=None, help="only the problems whose name contains this")
+    parser.add_argument("--cases", default=None, help="only the problems whose name contains one of these (comma-separated)")
     parser.add_argument("--target-gap", type=float, default=None,
                         help="fixed target relative gap for the peers (default: lassolib's, clipped)")
     parser.add_argument("--json", default=None,
@@ -666,28 +708,55 @@ def main(argv=None):
     parser.add_argument("--no-curves", action="store_true", help="skip the gap-against-time curves")
     parser.add_argument("--no-compile-time", action="store_true",
                         help="skip lassolib's cold-compile measurement (two fresh processes)")
+    parser.add_argument("--from-json", default=None,
+                        help="print the tables (and a Markdown table of ratios) of stored results; run nothing")
+    parser.add_argument("--merge", nargs="+", default=None, metavar="JSON",
+                        help="combine stored results of runs over different --cases (same machine) into "
+                             "--json (default: benchmarks/results/<date>.json and latest.json); run nothing")
     parser.add_argument("--inject-error", default=None, choices=SOLVERS,
                         help="make this solver's answers 0.1%% wrong, to check the flags (testing)")
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be >= 1")
+    if args.merge:
+        report = merge([json.loads(pathlib.Path(f).read_text()) for f in args.merge], args.merge)
+        date = report["date"][:10]
+        targets = [pathlib.Path(args.json)] if args.json else [RESULTS / f"{date}.json", RESULTS / "latest.json"]
+        for path in targets:
+            path.write_text(json.dumps(report, indent=1, default=float) + "\n")
+            print(f"stored {path}")
+        print_tables(report)
+        return 0 if report["summary"]["all_matched"] else 1
+    if args.from_json:
+        report = json.loads(pathlib.Path(args.from_json).read_text())
+        print_tables(report)
+        print()
+        print(markdown(report))
+        return 0 if report["summary"]["all_matched"] else 1
     requested = [s.strip() for s in args.solvers.split(",") if s.strip()]
     unknown = sorted(set(requested) - set(SOLVERS))
     if unknown:
         parser.error(f"unknown solver(s) {unknown}; choose from {list(SOLVERS)}")
-    with threadpoolctl.threadpool_limits(1):
-        report = benchmark(args, available_solvers(requested))
-    print_tables(report)
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     paths = [pathlib.Path(args.json)] if args.json else (
-        [] if args.quick else [RESULTS / f"{report['date'][:10]}.json", RESULTS / "latest.json"])
+        [] if args.quick else [RESULTS / f"{today}.json", RESULTS / "latest.json"])
+
+    def store(report):
+        """Written after every case ("complete": false), so an interrupted run keeps what it measured."""
+        for path in paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(report, indent=1, default=float) + "\n")
+
+    with threadpoolctl.threadpool_limits(1):
+        report = benchmark(args, available_solvers(requested), store)
+    print_tables(report)
+    store(report)
     for path in paths:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(report, indent=1, default=float) + "\n")
         print(f"stored {path}")
     return 0 if report["summary"]["all_matched"] else 1
 
 
-def benchmark(args, solvers):
+def benchmark(args, solvers, store=lambda report: None):
     started = time.perf_counter()
 
     def log(text):
@@ -697,6 +766,7 @@ def benchmark(args, solvers):
         f"one BLAS thread, median of {args.repeats} alternating runs" + (" [--quick]" if args.quick else ""))
     report = {
         "schema": SCHEMA,
+        "complete": False,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "quick": bool(args.quick),
         "command": " ".join([pathlib.Path(sys.argv[0]).name, *(sys.argv[1:] if __name__ == "__main__" else [])]),
@@ -725,26 +795,28 @@ def benchmark(args, solvers):
         fc = report["first_call"]["lassolib"]
         log(f"  lassolib first calls in a fresh process: {fc['cold_compile_s']:.2f} s with an empty numba "
             f"cache, {fc['cache_load_s']:.2f} s loading the cache (import {fc['cache_load_import_s']:.2f} s)")
-    cases = []
-    selected = [p for p in problems(args.quick) if args.cases is None or args.cases in p.name]
+    cases = report["cases"] = []
+    report["curves"] = []
+    wanted = None if args.cases is None else [c.strip() for c in args.cases.split(",") if c.strip()]
+    selected = [p for p in problems(args.quick) if wanted is None or any(c in p.name for c in wanted)]
     n_penalties = 20 if args.quick else 100
     for problem in selected:
-        for ratio in (10, 100, 1000):
-            cases.append(run_task(problem, "single", ratio, n_penalties, solvers, args, log))
-        cases.append(run_task(problem, "path", None, n_penalties, solvers, args, log))
-    report["cases"] = cases
-    for s, seconds in FIRST_CALL.items():
-        report["first_call"][s] = {"first_call_s": seconds,
-                                   "note": "the first call in the process, on the first case (tol=1e-4)"}
-    curves = []
+        for task, ratio in (("single", 10), ("single", 100), ("single", 1000), ("path", None)):
+            cases.append(run_task(problem, task, ratio, n_penalties, solvers, args, log))
+            for s, seconds in FIRST_CALL.items():
+                report["first_call"][s] = {"first_call_s": seconds,
+                                           "note": "the first call in the process, on the first case (tol=1e-4)"}
+            report["summary"] = summarize(report)
+            store(report)
     if not args.no_curves:
         for problem in selected:
             if problem.name.startswith(("sparse", "correlated")):
-                curves.append(curve(problem, 100, solvers, args, log))
-    report["curves"] = curves
+                report["curves"].append(curve(problem, 100, solvers, args, log))
+                store(report)
     report["machine"]["load_average_at_end"] = list(os.getloadavg())
     report["wall_time_s"] = time.perf_counter() - started
     report["summary"] = summarize(report)
+    report["complete"] = True
     return report
 
 

@@ -42,7 +42,7 @@ def clean(bench, tmp_path_factory):
 def test_schema(clean):
     _, report = clean
     assert report["schema"] == "lassolib-bench/1"
-    assert report["quick"] is True
+    assert report["quick"] is True and report["complete"] is True
     for key in ("date", "machine", "versions", "solvers", "protocol", "first_call", "cases", "curves",
                 "summary"):
         assert key in report, key
@@ -105,3 +105,15 @@ def test_distance_and_full_weights(bench):
     assert np.allclose(problem.target, book.y - book.y.mean())
     ref = np.array([[0.0, 2.0, -4.0]])
     assert bench.distance(np.array([[9.0, 2.0, -3.0]]), ref, np.array([False, True, True])) == 0.25
+
+
+def test_merge_and_markdown(bench, clean):
+    """Runs over different cases combine into one report; the Markdown table has a row per case."""
+    _, report = clean
+    merged = bench.merge([report, report], ["a.json", "b.json"])
+    assert len(merged["cases"]) == 2 * len(report["cases"])
+    assert [m["file"] for m in merged["merged_from"]] == ["a.json", "b.json"]
+    assert merged["summary"]["all_matched"] == report["summary"]["all_matched"]
+    table = bench.markdown(merged).splitlines()
+    assert table[0].startswith("| case | lassolib | ÷ scikit-learn |")
+    assert len(table) == 2 + len(merged["cases"])
