@@ -11,7 +11,8 @@ from lassolib.figures.training import (
     sweep_labels,
     training_sweep,
 )
-from lassolib.widgets import FrameSweep
+from lassolib.figures._style import DISPLAY_DPI, PANEL_SIZE, RENDER_SCALE
+from lassolib.widgets import FrameSweep, _png_size, penalty_label
 
 
 def test_weight_magnitudes_put_exact_zeros_on_the_floor():
@@ -47,9 +48,9 @@ def test_sweep_labels_are_plain_numbers_with_the_regime():
     labels = sweep_labels([0.0, 18.9887, 1898.87, 7595.48], 1898.87)
     assert labels == [
         "λ = 0 — linear regression",
-        "λ = 19.0 (0.01 λ_max) — lasso",
-        "λ = 1898.9 (1 λ_max) — all zero",
-        "λ = 7595.5 (4 λ_max) — all zero",
+        "λ = 19 (0.01 λ_max) — lasso",
+        "λ = 1,899 (1 λ_max) — all zero",
+        "λ = 7,595 (4 λ_max) — all zero",
     ]
     assert not any("e+" in label for label in labels)
 
@@ -62,9 +63,22 @@ def test_training_sweep_has_one_frame_per_penalty():
     penalized = np.array([False, True, True, True])
     sweep = training_sweep(penalties, 10.0, answers, ["a", "b", "c"], penalized=penalized)
     assert isinstance(sweep, FrameSweep) and len(sweep) == 4
-    assert sweep.labels[2] == "λ = 10.0 (1 λ_max) — all zero"
+    np.testing.assert_array_equal(sweep.values, penalties)
+    assert sweep.labels == [penalty_label(lam, 10.0) for lam in penalties]
+    assert sweep.labels[2] == "λ = 10 (1 λ_max) — all zero"
     assert "cd: 3 of 3" in sweep.alt[2] and "sgd: 0 of 3" in sweep.alt[2]
-    assert all(frame[:4] == b"\x89PNG" for frame in sweep.frames)
+    # Every frame: two panels (weights, zero counts), each its own PNG of one panel's size.
+    width, height = (round(side * DISPLAY_DPI * RENDER_SCALE) for side in PANEL_SIZE)
+    for frame in sweep.frames:
+        assert isinstance(frame, tuple) and len(frame) == 2
+        for panel in frame:
+            assert panel[:8] == b"\x89PNG\r\n\x1a\n"
+            assert _png_size(panel) == (width, height)
+    # The regime is the frame's bold label above the panels, and the slider reads λ.
+    html = sweep.frame_html(2)
+    assert '<strong class="lassolib-regime">all zero</strong>' in html
+    assert html.count("<img ") == 2
+    assert sweep.description == "λ"
 
 
 def test_epoch_traces_draw_each_weight():

@@ -6,9 +6,8 @@ coordinate descent, their objective histories, and counts of exact zeros over λ
 
 import numpy as np
 
-from ..soft_threshold import regime
-from ..widgets import frame_sweep
-from ._style import COLORS, new_axes, style_for
+from ..widgets import frame_sweep, penalty_label
+from ._style import PANEL_SIZE, new_axes, style_for
 from .path import set_ratio_axis
 
 __all__ = [
@@ -138,17 +137,15 @@ def plot_zero_counts(ratios, counts, *, n_penalized, current=None, ax=None, min_
 
 
 def sweep_labels(penalties, lambda_max):
-    """'λ = 189.9 (0.1 λ_max) — lasso': plain numbers, the ratio and the regime of each λ."""
-    labels = []
-    for lam in penalties:
-        if lam == 0:
-            labels.append(f"λ = 0 — {regime(0.0, lambda_max)}")
-        else:
-            labels.append(f"λ = {lam:.1f} ({lam / lambda_max:.3g} λ_max) — {regime(lam, lambda_max)}")
-    return labels
+    """'λ = 190 (0.1 λ_max) — lasso': plain numbers, the ratio and the regime of each λ.
+
+    The same text as every other sweep of the book (:func:`lassolib.widgets.penalty_label`).
+    """
+    return [penalty_label(float(lam), lambda_max) for lam in penalties]
 
 
-def training_sweep(penalties, lambda_max, answers, names, *, penalized, min_ratio=1e-3):
+def training_sweep(penalties, lambda_max, answers, names, *, penalized, min_ratio=1e-3,
+                   figsize=PANEL_SIZE):
     r"""Chapter 8's sweep over λ: the weights of each method (left) and their exact zeros (right).
 
     Parameters
@@ -162,6 +159,16 @@ def training_sweep(penalties, lambda_max, answers, names, *, penalized, min_rati
         Names of the penalized columns.
     penalized : array_like of bool, shape (n_features,)
         Which columns count (the intercept does not).
+    min_ratio : float, default 1e-3
+        Where the right panel's log axis of λ/λ_max starts (0 is drawn left of it).
+    figsize : (float, float), default :data:`~lassolib.figures.PANEL_SIZE`
+        Size of each of the two panels, in inches.
+
+    Returns
+    -------
+    FrameSweep
+        One frame per λ, two PNG panels each; above them the frame's label (λ, λ/λ_max and the
+        regime in bold, :func:`lassolib.widgets.penalty_label`); the slider's readout is λ.
     """
     penalties = np.asarray(penalties, dtype=float)
     penalized = np.asarray(penalized, dtype=bool)
@@ -172,12 +179,13 @@ def training_sweep(penalties, lambda_max, answers, names, *, penalized, min_rati
     labels = sweep_labels(penalties, lambda_max)
 
     def draw(k, axes):
+        # The regime is named in the frame's label above the panels, not in them.
         plot_weight_magnitudes(names, {label: w[k] for label, w in answers.items()}, ax=axes[0],
                                legend=False)
+        axes[0].set_title("weights at this λ", loc="left", fontsize="medium")
         plot_zero_counts(ratios, counts, n_penalized=n_penalized, current=ratios[k], ax=axes[1],
                          min_ratio=min_ratio)
-        axes[0].set_title(labels[k].split(" — ")[1], loc="left", fontsize="medium",
-                          fontweight="bold", color=COLORS[7])
+        axes[1].set_title("exact zeros over λ", loc="left", fontsize="medium")
 
     def alt(k):
         parts = ", ".join(f"{label}: {int(c[k])} of {n_penalized}" for label, c in counts.items())
@@ -185,5 +193,5 @@ def training_sweep(penalties, lambda_max, answers, names, *, penalized, min_rati
                 f"axis, exact zeros on the floor line. Right: weights exactly 0 against "
                 f"lambda/lambda_max; at the marked lambda {parts}.")
 
-    return frame_sweep(draw, penalties, alt=alt, ncols=2, figsize=(9.0, 3.6), labels=labels,
+    return frame_sweep(draw, penalties, alt=alt, ncols=2, figsize=figsize, labels=labels,
                        start=len(penalties) // 2)
