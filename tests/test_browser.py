@@ -656,6 +656,8 @@ def test_sliders_accessible(browser, http_root, page_path):
         assert presses <= MAX_TABS_TO_SLIDER, f"{page_path}: more than {MAX_TABS_TO_SLIDER} key presses to the first slider"
         named = page.get_by_role("slider", name=re.compile(r"\S"))
         assert named.count() == n, f"{page_path}: {n - named.count()} slider(s) without an accessible name"
+        dangling = page.get_by_role("slider", name=re.compile(r"=\s*$"))
+        assert dangling.count() == 0, f"{page_path}: a slider's accessible name ends in '=' (name the symbol)"
         for k in range(n):
             handle = handles.nth(k)
             # The slider's visible label (its description): λ, λ/λ_max, t ...

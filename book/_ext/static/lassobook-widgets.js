@@ -149,7 +149,8 @@
     input.setAttribute("role", "slider");
     input.setAttribute("aria-valuemin", String(min));
     input.setAttribute("aria-valuemax", String(max));
-    var name = model.get("tooltip") || model.get("description") || "slider";
+    // The description reads "λ =" beside the readout; the name is the symbol alone ("λ").
+    var name = (model.get("tooltip") || model.get("description") || "slider").replace(/\s*=\s*$/, "") || "slider";
     input.setAttribute("aria-label", name);
     var readout = document.createElement("output");
     readout.className = "widget-readout";
