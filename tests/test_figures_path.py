@@ -75,12 +75,12 @@ def test_plot_cv_and_validation_curves():
 
 def test_ratio_labels():
     assert ratio_labels([0.0, 0.5, 2.0]) == [
-        "λ = 0 — linear regression",
-        "λ = 0.5 λ_max — lasso",
-        "λ = 2 λ_max — all zero",
+        "λ/λ_max = 0 — linear regression",
+        "λ/λ_max = 0.5 — lasso",
+        "λ/λ_max = 2 — all zero",
     ]
     assert ratio_labels([0.01], {"normalized": 1898.87, "raw": 9.5e5}) == [
-        "λ = 0.01 λ_max (normalized: λ = 19; raw: λ = 9,500) — lasso"
+        "λ/λ_max = 0.01 (normalized: λ = 19; raw: λ = 9,500) — lasso"
     ]
 
 

@@ -40,7 +40,7 @@ def _solutions_in(notebook):
     """How many ``solution`` directives the notebook's Markdown holds."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    return len(re.findall(r"(?:```+|:::+)\{solution\}", text))
+    return len(re.findall(r"(?:```+|:::+)\{solution(?:-start)?\}", text))
 
 
 @pytest.fixture(scope="module")

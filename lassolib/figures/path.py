@@ -195,15 +195,17 @@ def ratio_labels(ratios, lambda_maxes=None):
         λ/λ_max of each frame.
     lambda_maxes : dict of str to float, optional
         Each problem's λ_max by name, e.g. ``{"normalized": 1898.87, "raw": 9.5e5}``: the label
-        then gives the λ of each problem, "λ = 0.01 λ_max (normalized: λ = 19; raw: λ = 9,500)".
+        then gives the λ of each problem, "λ/λ_max = 0.01 (normalized: λ = 19; raw: λ = 9,500)".
+
+    The label starts with the swept quantity, λ/λ_max, as the slider does.
 
     >>> ratio_labels([0.0, 0.01], {"normalized": 1898.87})
-    ['λ = 0 — linear regression', 'λ = 0.01 λ_max (normalized: λ = 19) — lasso']
+    ['λ/λ_max = 0 — linear regression', 'λ/λ_max = 0.01 (normalized: λ = 19) — lasso']
     """
     labels = []
     for r in ratios:
         r = float(r)
-        text = "λ = 0" if r == 0 else f"λ = {plain_number(r)} λ_max"
+        text = f"λ/λ_max = {plain_number(r)}"
         if r > 0 and lambda_maxes:
             text += " (" + "; ".join(f"{name}: λ = {plain_number(r * lam)}"
                                      for name, lam in lambda_maxes.items()) + ")"

@@ -83,7 +83,7 @@ def unnormalized_sweep(H, y, names, *, unpenalized=(0,), n_frames=21, n_line_poi
 
     The two problems have different λ_max, so the slider moves λ/λ_max, the same fraction of each
     problem's own λ_max (its description says "λ/λ_max"); each frame's label gives the λ of
-    both problems: "λ = 0.01 λ_max (normalized: λ = 19; raw: λ = 9,500) — lasso".
+    both problems: "λ/λ_max = 0.01 (normalized: λ = 19; raw: λ = 9,500) — lasso".
 
     Parameters
     ----------
