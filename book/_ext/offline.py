@@ -35,6 +35,7 @@ Reading experience (``static/``, added to every page):
   the Font Awesome web fonts it ships.
 """
 
+import base64
 import hashlib
 import importlib.util
 import json
@@ -178,6 +179,42 @@ def add_placeholders(body, state):
     return VIEW_SCRIPT.sub(insert, body)
 
 
+FRAMES_DIR = "_images/frames"
+DATA_IMAGE = re.compile(r'src="data:image/(png|jpeg|webp);base64,([A-Za-z0-9+/=\s]+)"')
+
+
+def externalize_frames(state, outdir, pagename):
+    """Every image a sweep's frame embeds (``data:`` URL) becomes a file under _images/frames/.
+
+    A saved sweep carries all its frames, base64-encoded, in the page (a third larger than the
+    images, and all of them loaded with the page). As files, named by their content, a frame is
+    fetched when it is first shown (``loading="lazy"``: frames hidden in the stack are not
+    fetched; lassobook-widgets.js prefetches the neighbours of the frame on screen when the
+    slider moves); the ``width``/``height`` that lassolib.widgets writes keep its place while it
+    loads. ``file://`` pages
+    load them too (plain relative ``<img src>``, no fetch()).
+    """
+    folder = pathlib.Path(outdir) / FRAMES_DIR
+    prefix = posixpath.relpath(FRAMES_DIR, posixpath.dirname(pagename) or ".")
+
+    def replace(match):
+        kind, encoded = match.group(1), match.group(2)
+        data = base64.b64decode(re.sub(r"\s+", "", encoded))
+        name = hashlib.sha256(data).hexdigest()[:32] + "." + kind
+        path = folder / name
+        if not path.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        return f'src="{prefix}/{name}" loading="lazy" decoding="async"'
+
+    for spec in state.values():
+        if spec.get("model_name") in ("HTMLModel", "HTMLMathModel"):
+            values = spec.get("state", {})
+            value = values.get("value")
+            if isinstance(value, str) and "data:image/" in value:
+                values["value"] = DATA_IMAGE.sub(replace, value)
+
+
 def _is_manager_script(asset):
     """RequireJS and the widget manager (what the light renderer replaces)."""
     filename = str(getattr(asset, "filename", "") or "")
@@ -195,9 +232,15 @@ def rewrite_assets(app, pagename, templatename, context, doctree):
                 template = scripts[where[0]]
                 scripts = [js for js in scripts if not _is_manager_script(js)]
                 scripts.insert(where[0], type(template)(f"_static/{WIDGETS_JS}", priority=template.priority))
+                # The frames' images become files, loaded when their frame is first shown.
+                for index, js in enumerate(scripts):
+                    if getattr(js, "attributes", {}).get("type") == STATE_TYPE:
+                        saved = json.loads(js.attributes["body"])
+                        externalize_frames(saved["state"], app.outdir, pagename)
+                        attributes = {**js.attributes, "body": json.dumps(saved, separators=(",", ":"))}
+                        scripts[index] = type(js)(js.filename, priority=js.priority, **attributes)
+                        state = saved["state"]
                 if "body" in context:
-                    state = next(json.loads(js.attributes["body"])["state"] for js in scripts
-                                 if getattr(js, "attributes", {}).get("type") == STATE_TYPE)
                     context["body"] = add_placeholders(context["body"], state)
         elif models is not None:
             unknown = sorted(models - LIGHT_MODELS, key=str)
@@ -226,15 +269,45 @@ def rewrite_assets(app, pagename, templatename, context, doctree):
 FONTAWESOME_JS = re.compile(r'\s*<script defer src="[^"]*_static/scripts/fontawesome\.js(\?[^"]*)?"></script>')
 
 
-def drop_fontawesome_js(app, exception):
-    """Remove the theme's fontawesome.js from every page (its stylesheet draws the icons)."""
+STATIC_IMAGE = re.compile(r'<img (?![^>]*\bheight=)([^>]*?)src="([^":]+\.png)"([^>]*?)\s*/?>')
+
+
+def _png_size(path):
+    """(width, height) from a PNG file's header, or None."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(24)
+    except OSError:
+        return None
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def size_static_images(text, page):
+    """Give every figure image (``<img src="…png">`` without a height) its pixel ``width`` and
+    ``height``: the browser then keeps the figure's place before the image arrives, and the text
+    below does not jump when it does. The displayed width is still the one Sphinx sets
+    (``style="width: …"``, or the column's); ``height: auto`` in lassobook.css keeps the aspect."""
+    def add(match):
+        size = _png_size(page.parent / match.group(2))
+        if size is None:
+            return match.group(0)
+        before, src, after = match.group(1), match.group(2), match.group(3)
+        return f'<img {before}src="{src}"{after} width="{size[0]}" height="{size[1]}" />'
+    return STATIC_IMAGE.sub(add, text)
+
+
+def finish_pages(app, exception):
+    """Remove the theme's fontawesome.js from every page (its stylesheet draws the icons), and
+    size the figure images (see ``size_static_images``)."""
     if exception is not None or app.builder.format != "html":
         return
     for page in pathlib.Path(app.outdir).rglob("*.html"):
         if OUT_DIR in page.relative_to(app.outdir).parts:
             continue
         text = page.read_text(encoding="utf-8")
-        trimmed = FONTAWESOME_JS.sub("", text)
+        trimmed = size_static_images(FONTAWESOME_JS.sub("", text), page)
         if trimmed != text:
             page.write_text(trimmed, encoding="utf-8")
 
@@ -252,7 +325,7 @@ def setup(app):
     app.connect("config-inited", configure)
     app.add_css_file("lassobook.css")
     app.add_js_file("lassobook.js", loading_method="defer")
-    app.connect("build-finished", drop_fontawesome_js)
+    app.connect("build-finished", finish_pages)
     app.connect("builder-inited", vendor_into_build)
     # After myst-nb (widget scripts) and sphinx.ext.mathjax have added theirs (priority 500).
     app.connect("html-page-context", rewrite_assets, priority=900)

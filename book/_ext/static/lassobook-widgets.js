@@ -98,8 +98,18 @@
       var show = function (index) {
         pages.forEach(function (page, k) { page.hidden = k !== index; });
       };
+      // Frames' images are files loaded when first shown (offline.py); once the reader moves the
+      // slider, the frames on either side are fetched ahead, so the next step shows at once.
+      var prefetch = function (index) {
+        [index - 1, index + 1].forEach(function (k) {
+          if (k < 0 || k >= pages.length) return;
+          pages[k].querySelectorAll("img[loading='lazy']").forEach(function (img) {
+            if (!img.complete || !img.naturalWidth) new Image().src = img.src;
+          });
+        });
+      };
       show(model.get("selected_index"));
-      model.on("selected_index", show);
+      model.on("selected_index", function (index) { show(index); prefetch(index); });
     } else if (kind === "html") {
       element = document.createElement("div");
       element.className = "lassobook-widget widget-html";
