@@ -839,3 +839,32 @@ def test_frames_load_when_shown(browser, http_root):
         assert len(frames()) < n_frames, f"{page_path}: every frame was fetched, not only those shown"
     finally:
         context.close()
+
+
+def test_references_link_back(site):
+    """Every entry of the references page that the book cites lists where, with links that land on
+    the citation; every citation in the book is listed there."""
+    references = site / "book" / "references.html"
+    if not references.exists():
+        pytest.skip("the book is not built")
+    text = references.read_text(encoding="utf-8")
+    backlinks = re.findall(r'<p class="lassobook-cited-in">(.*?)</p>', text, re.S)
+    assert backlinks, "the references page has no 'Cited in' lines"
+    targets = set()
+    for line in backlinks:
+        for href in re.findall(r'href="([^"]+)"', line):
+            page, _, anchor = href.partition("#")
+            body = (references.parent / page).read_text(encoding="utf-8")
+            assert f'id="{anchor}"' in body, f"'Cited in' link {href} lands on no element"
+            assert re.search(rf'href="references\.html#[^"]+"[^>]*id="{anchor}"', body), (
+                f"'Cited in' link {href} does not land on a citation")
+            targets.add((page, anchor))
+    for page in sorted((site / "book").glob("*.html")):
+        if page == references:
+            continue
+        for anchor in re.findall(r'href="references\.html#id\d+"[^>]*id="(cite-[^"]+)"',
+                                 page.read_text(encoding="utf-8")):
+            assert (page.name, anchor) in targets, f"{page.name}#{anchor} is not listed on the references page"
+    cited = re.findall(r'href="references\.html#id\d+"', "".join(
+        p.read_text(encoding="utf-8") for p in (site / "book").glob("*.html") if p != references))
+    assert len(targets) == len(cited), f"{len(cited)} citations in the book, {len(targets)} listed back"

@@ -37,6 +37,7 @@ Reading experience (``static/``, added to every page):
 
 import base64
 import hashlib
+import html
 import importlib.util
 import json
 import pathlib
@@ -298,16 +299,78 @@ def size_static_images(text, page):
     return STATIC_IMAGE.sub(add, text)
 
 
+CITATION_LINK = re.compile(r'<a class="reference internal" href="([^"#]*references\.html)#(id\d+)"([^>]*)>')
+CITED_IN = re.compile(r'\n?<p class="lassobook-cited-in">.*?</p>', re.S)
+BIBLIO_ENTRY = re.compile(r'(<div class="citation" id="(id\d+)" role="doc-biblioentry">.*?)(\n</div>)', re.S)
+PAGE_TITLE = re.compile(r"<title>(.*?)(?: &#8212; [^<]*)?</title>", re.S)
+
+
+def link_citations_back(pages, outdir):
+    """Each entry of the references page lists where the book cites it, with links back.
+
+    Every citation link (sphinxcontrib-bibtex's ``<a href="references.html#idN">``) gets an id
+    ``cite-idN-K``; under each entry of the references page, "Cited in" links to each of them,
+    grouped by chapter. Recomputed on every build (incremental builds included).
+    """
+    texts = {page: page.read_text(encoding="utf-8") for page in pages}
+    references = next((page for page, text in texts.items() if 'role="doc-biblioentry"' in text), None)
+    if references is None:
+        return {}
+    cited = {}  # entry id -> [(page, anchor id)]
+    for page in sorted(texts):
+        if page == references:
+            continue
+        counter = {}
+
+        def mark(match, page=page, counter=counter):
+            href, entry, rest = match.groups()
+            if (page.parent / href).resolve() != references.resolve():
+                return match.group(0)
+            counter[entry] = counter.get(entry, 0) + 1
+            anchor = f"cite-{entry}-{counter[entry]}"
+            cited.setdefault(entry, []).append((page, anchor))
+            rest = re.sub(r'\s*id="cite-[^"]*"', "", rest)
+            return f'<a class="reference internal" href="{href}#{entry}"{rest} id="{anchor}">'
+
+        texts[page] = CITATION_LINK.sub(mark, texts[page])
+
+    def title(page):
+        found = PAGE_TITLE.search(texts[page])
+        return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip() if found else page.stem
+
+    def backlinks(match):
+        head, entry, tail = match.groups()
+        places = cited.get(entry, [])
+        if not places:
+            return match.group(0)
+        by_page = {}
+        for page, anchor in places:
+            by_page.setdefault(page, []).append(anchor)
+        items = []
+        for page, anchors in by_page.items():
+            href = posixpath.relpath(page.as_posix(), references.parent.as_posix())
+            first = f'<a href="{href}#{anchors[0]}">{html.escape(title(page), quote=False)}</a>'
+            more = ", ".join(f'<a href="{href}#{a}" aria-label="citation {k} in {html.escape(title(page))}">{k}</a>'
+                             for k, a in enumerate(anchors[1:], start=2))
+            items.append(first + (f" ({more})" if more else ""))
+        return f'{head}\n<p class="lassobook-cited-in">Cited in: {"; ".join(items)}.</p>{tail}'
+
+    texts[references] = BIBLIO_ENTRY.sub(backlinks, CITED_IN.sub("", texts[references]))
+    return texts
+
+
 def finish_pages(app, exception):
-    """Remove the theme's fontawesome.js from every page (its stylesheet draws the icons), and
-    size the figure images (see ``size_static_images``)."""
+    """Remove the theme's fontawesome.js from every page (its stylesheet draws the icons), size
+    the figure images (``size_static_images``) and link references back to their citations
+    (``link_citations_back``)."""
     if exception is not None or app.builder.format != "html":
         return
-    for page in pathlib.Path(app.outdir).rglob("*.html"):
-        if OUT_DIR in page.relative_to(app.outdir).parts:
-            continue
+    pages = [page for page in pathlib.Path(app.outdir).rglob("*.html")
+             if OUT_DIR not in page.relative_to(app.outdir).parts]
+    linked = link_citations_back(pages, app.outdir)
+    for page in pages:
         text = page.read_text(encoding="utf-8")
-        trimmed = size_static_images(FONTAWESOME_JS.sub("", text), page)
+        trimmed = size_static_images(FONTAWESOME_JS.sub("", linked.get(page, text)), page)
         if trimmed != text:
             page.write_text(trimmed, encoding="utf-8")
 
