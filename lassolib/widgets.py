@@ -184,6 +184,10 @@ def _readout(value):
     return plain_number(value)
 
 
+NARROW_SCREEN_PX = 600
+"""Screens at most this wide (CSS px) show a single-panel frame's narrow drawing."""
+
+
 def _png_size(data):
     """(width, height) in pixels, read from a PNG's IHDR chunk."""
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
@@ -205,7 +209,7 @@ class FrameSweep:
     """
 
     def __init__(self, values, labels, frames, seconds_per_frame, *, alt, start=0, description="λ",
-                 scale=None):
+                 scale=None, narrow=None):
         from .figures._style import RENDER_SCALE
 
         self.values = np.asarray(values)
@@ -216,6 +220,11 @@ class FrameSweep:
         self.start = int(start)
         self.description = description
         self.scale = RENDER_SCALE if scale is None else scale
+        if narrow is not None:
+            narrow = [bytes(png) for png in narrow]
+            if len(narrow) != len(self.frames) or any(len(f) != 1 for f in self.frames):
+                raise ValueError("narrow must hold one PNG per frame, for single-panel frames only")
+        self.narrow = narrow
         self._widget = None
 
     def __len__(self):
@@ -223,8 +232,9 @@ class FrameSweep:
 
     @property
     def n_bytes(self):
-        """Bytes of every PNG of the sweep (before the base64 encoding of the page: × 4/3)."""
-        return sum(len(panel) for frame in self.frames for panel in frame)
+        """Bytes of every PNG of the sweep, narrow drawings included."""
+        return (sum(len(panel) for frame in self.frames for panel in frame)
+                + sum(len(png) for png in self.narrow or ()))
 
     def frame_html(self, k):
         """The HTML of frame k: its λ label above the image(s), with alt text.
@@ -256,12 +266,22 @@ class FrameSweep:
             basis = int(round(0.8 * css_width))
             alt = self.alt[k] if p == 0 else ""  # one description for the whole frame
             role = "" if p == 0 else ' role="presentation"'
-            images.append(
+            image = (
                 f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" '
                 f'alt="{html.escape(alt)}"{role} width="{width}" height="{height}" '
                 f'style="flex:1 1 {basis}px;min-width:0;width:100%;max-width:{max_width}px;'
                 'height:auto;display:block">'
             )
+            if self.narrow is not None:
+                # On a narrow screen the drawing made for it (see frame_sweep): same text size.
+                narrow = self.narrow[k]
+                n_width, n_height = _png_size(narrow)
+                image = (
+                    f'<picture style="display:contents"><source media="(max-width: {NARROW_SCREEN_PX}px)" '
+                    f'srcset="data:image/png;base64,{base64.b64encode(narrow).decode("ascii")}" '
+                    f'width="{n_width}" height="{n_height}">{image}</picture>'
+                )
+            images.append(image)
         return (
             '<figure class="lassolib-frame" style="margin:0;padding:6px 8px 8px;background:#fff;'
             'color:#1a1a1a;border:1px solid #b8b8b8;border-radius:4px">'
@@ -348,5 +368,16 @@ def frame_sweep(
         raise ValueError(f"start must be an integer in 0 .. {values.size - 1}, got {start!r}")
     alts = [alt(k) if callable(alt) else f"{alt} ({labels[k]})" for k in range(values.size)]
     frames, seconds = render_frames(draw, values.size, ncols=ncols, figsize=figsize)
+    narrow = None
+    if ncols == 1:
+        # A phone shows a single panel about 340 CSS px wide: drawn for that width too, so that
+        # its text keeps its designed size there (the wide drawing would be shrunk to ~0.68).
+        from .figures._style import NARROW_WIDTH, WIDE_SIZE
+
+        width, height = WIDE_SIZE if figsize is None else figsize
+        narrow_size = (NARROW_WIDTH, max(3.0, height * NARROW_WIDTH / width + 0.5))
+        narrow, more = render_frames(draw, values.size, ncols=1, figsize=narrow_size)
+        narrow = [panels[0] for panels in narrow]
+        seconds = seconds + more
     return FrameSweep(values, labels, frames, seconds, alt=alts, start=start,
-                      description=symbol if description is None else description)
+                      description=symbol if description is None else description, narrow=narrow)

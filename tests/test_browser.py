@@ -868,3 +868,27 @@ def test_references_link_back(site):
     cited = re.findall(r'href="references\.html#id\d+"', "".join(
         p.read_text(encoding="utf-8") for p in (site / "book").glob("*.html") if p != references))
     assert len(targets) == len(cited), f"{len(cited)} citations in the book, {len(targets)} listed back"
+
+
+@pytest.mark.parametrize("page_path", CHAPTERS)
+def test_frame_text_readable_on_phone(browser, http_root, page_path):
+    """On a phone every sweep frame is shown at no less than ~0.93 of the size it was drawn for,
+    so its smallest text (MIN_FONT_PT, checked on every figure by the figure tests) is at least
+    10 CSS px: single-panel frames switch to their narrow drawing, panels stack."""
+    from lassolib.figures import DISPLAY_DPI, MIN_FONT_PT, RENDER_SCALE
+
+    context, page = _open(browser, http_root, page_path, width=PHONE["width"], height=PHONE["height"], mobile=True)
+    try:
+        page.evaluate("""async () => { for (const i of document.querySelectorAll('figure.lassolib-frame img')) {
+            if (i.getClientRects().length) { i.loading = 'eager'; try { await i.decode(); } catch (e) {} } } }""")
+        shown = page.evaluate("""() => Array.from(document.querySelectorAll('figure.lassolib-frame img'))
+            .filter(i => i.getClientRects().length && i.naturalWidth > 0)
+            .map(i => [i.currentSrc.split('/').pop().slice(0, 16), i.naturalWidth, i.clientWidth])""")
+        if not shown:
+            pytest.skip(f"{page_path} has no sweep")
+        smallest = {name: MIN_FONT_PT * DISPLAY_DPI / 72 * css / (natural / RENDER_SCALE)
+                    for name, natural, css in shown}
+        small = {name: round(px, 1) for name, px in smallest.items() if px < 10.0}
+        assert not small, f"{page_path} at 390 px: frames whose smallest text shows under 10 CSS px: {small}"
+    finally:
+        context.close()

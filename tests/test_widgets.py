@@ -107,8 +107,11 @@ def test_frame_sweep_with_a_trivial_draw_function():
 
     sweep = frame_sweep(draw, values, lambda_max=2.0, alt="A line")
     assert isinstance(sweep, FrameSweep)
-    assert calls == [0, 1, 2, 3, 4]
+    # Drawn twice for a single panel: at its designed size, and narrow for phones.
+    assert calls == [0, 1, 2, 3, 4] * 2
     assert len(sweep) == 5
+    assert len(sweep.narrow) == 5 and _png_size(sweep.narrow[0])[0] == 720  # 3.6 in at 200 dpi
+    assert sweep.n_bytes == sum(len(f[0]) + len(n) for f, n in zip(sweep.frames, sweep.narrow))
     np.testing.assert_array_equal(sweep.values, values)
     assert sweep.labels[0] == "λ = 0 — linear regression"
     assert sweep.labels[3].endswith("all zero") and sweep.labels[1].endswith("lasso")
@@ -122,6 +125,9 @@ def test_frame_sweep_with_a_trivial_draw_function():
     html = sweep.frame_html(1)
     assert html.startswith('<figure class="lassolib-frame"') and 'alt="A line (' in html
     assert "data:image/png;base64," in html
+    # A phone gets the narrow drawing, same text size; the wide one stays the <img>.
+    assert '<source media="(max-width: 600px)" srcset="data:image/png;base64,' in html
+    assert 'width="720"' in html and html.index("<source") < html.index("<img")
     # The regime stands out (bold), after the value; the image fills its width, at most 1/1.5
     # of its pixels wide.
     value, regime_text = sweep.labels[1].split(" — ")
@@ -161,6 +167,16 @@ def test_frame_sweep_two_columns_and_custom_labels():
     # Side by side down to 2 × 288 px (80 % of 360), at most 480 px wide (720 px / 1.5).
     assert html.count("flex:1 1 288px") == 2 and html.count("max-width:480px") == 2
     assert _png_size(sweep.frames[0][1]) == (720, 600)  # PANEL_SIZE (3.6, 3.0) at 200 dpi
+    # Panels are already drawn at a phone's width: no narrow drawing, no <picture>.
+    assert sweep.narrow is None and "<picture" not in html
+
+
+def test_narrow_drawings_checked():
+    png = frame_sweep(lambda k, ax: None, [1.0], alt="x").frames[0][0]
+    with pytest.raises(ValueError, match="narrow"):
+        FrameSweep([1.0, 2.0], ["a", "b"], [png, png], [0.0, 0.0], alt=["x", "y"], narrow=[png])
+    with pytest.raises(ValueError, match="narrow"):
+        FrameSweep([1.0], ["a"], [(png, png)], [0.0], alt=["x"], narrow=[png])
 
 
 @pytest.mark.parametrize(

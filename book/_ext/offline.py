@@ -181,7 +181,7 @@ def add_placeholders(body, state):
 
 
 FRAMES_DIR = "_images/frames"
-DATA_IMAGE = re.compile(r'src="data:image/(png|jpeg|webp);base64,([A-Za-z0-9+/=\s]+)"')
+DATA_IMAGE = re.compile(r'(src|srcset)="data:image/(png|jpeg|webp);base64,([A-Za-z0-9+/=\s]+)"')
 
 
 def externalize_frames(state, outdir, pagename):
@@ -199,13 +199,15 @@ def externalize_frames(state, outdir, pagename):
     prefix = posixpath.relpath(FRAMES_DIR, posixpath.dirname(pagename) or ".")
 
     def replace(match):
-        kind, encoded = match.group(1), match.group(2)
+        attribute, kind, encoded = match.group(1), match.group(2), match.group(3)
         data = base64.b64decode(re.sub(r"\s+", "", encoded))
         name = hashlib.sha256(data).hexdigest()[:32] + "." + kind
         path = folder / name
         if not path.exists():
             folder.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        if attribute == "srcset":  # a <picture>'s <source>: its <img> says how it loads
+            return f'srcset="{prefix}/{name}"'
         return f'src="{prefix}/{name}" loading="lazy" decoding="async"'
 
     for spec in state.values():

@@ -4,7 +4,7 @@ sizes at which the book's figures are drawn and shown.
 Sizes. A figure is designed at ``DISPLAY_DPI`` CSS pixels per inch of ``figsize``: a 3.6-inch
 panel is shown 360 CSS px wide, so text of ``s`` points shows at ``s · 100/72`` CSS px (8 pt →
 11 px). It is rendered at ``RENDER_SCALE`` times that (200 pixels per inch), so it stays sharp on
-high-density screens and when a phone or a wide column scales it. ``MIN_FONT_PT`` (7.2 pt = 10 CSS
+high-density screens and when a phone or a wide column scales it. ``MIN_FONT_PT`` (7.7 pt = 10.7 CSS
 px at the designed size) is the smallest text any figure function draws.
 """
 
@@ -33,10 +33,13 @@ DISPLAY_DPI = 100
 """CSS pixels per inch of ``figsize`` at the size a figure is designed to be shown."""
 RENDER_SCALE = 2
 """Image pixels per CSS pixel: figures are rendered at ``DISPLAY_DPI * RENDER_SCALE`` dpi."""
-MIN_FONT_PT = 7.2
-"""The smallest text a figure draws, in points: 10 CSS px at the designed size."""
+MIN_FONT_PT = 7.7
+"""The smallest text a figure draws, in points: 10.7 CSS px at the designed size, so that 10 px
+or more on a phone, which shows a 360 px panel about 340 px wide."""
 PANEL_SIZE = (3.6, 3.0)
 """One panel of a sweep frame (inches): two fit side by side in a 720 px column, one fills a phone."""
+NARROW_WIDTH = 3.6
+"""Width (inches) of the narrow drawing of a single-panel sweep frame, shown on phones."""
 WIDE_SIZE = (5.0, 3.6)
 """A single-panel sweep frame (inches): 1000 px, shown up to 666 CSS px wide (1.5x), ~0.7x on a phone."""
 

@@ -81,7 +81,9 @@ def plot_soft_threshold(rho_grid, w_lasso, l1_penalty, *, rho_points=None, w_poi
     ax.set_xlabel(r"$\rho_j$")
     ax.set_ylabel(r"$\hat w_j$")
     if legend == "below":
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize="small")
+        # Two columns fit under a wide panel; a narrow one (a phone's drawing) takes one.
+        ncol = 2 if ax.figure.get_figwidth() >= 4.5 else 1
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=ncol, fontsize="small")
     else:
         ax.legend(fontsize="small", loc="upper left")
     return ax

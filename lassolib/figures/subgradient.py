@@ -140,8 +140,8 @@ def plot_weight_comparison(feature_names, w_subgradient, w_coordinate, *, ylim=N
     ax.set_xticks(x, feature_names, fontsize="small")
     ax.set_ylabel(r"normalized weight $w_j$ (symlog)")
     # Above the axes, so that it never covers a feature's stems.
-    ax.legend(fontsize="small", loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3,
-              frameon=False)
+    ax.legend(fontsize="small", loc="lower center", bbox_to_anchor=(0.5, 1.0),
+              ncol=3 if ax.figure.get_figwidth() >= 4.5 else 2, frameon=False)
     return ax
 
 
