@@ -892,3 +892,33 @@ def test_frame_text_readable_on_phone(browser, http_root, page_path):
         assert not small, f"{page_path} at 390 px: frames whose smallest text shows under 10 CSS px: {small}"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_sliders_keep_their_place(browser, http_root, width):
+    """Until the sliders are drawn, each sweep's place is held by its first frame and a bar as tall
+    as the slider row: drawing them moves nothing below (same height, to the pixel)."""
+    measure = """() => Array.from(document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]'))
+        .map(v => Math.round((v.closest('.cell_output') || v.parentElement).getBoundingClientRect().height))"""
+    for page_path in CHAPTERS:
+        heights = []
+        for live in (False, True):
+            context = browser.new_context(viewport={"width": WIDTHS[width], "height": 900},
+                                          is_mobile=width == "phone", service_workers="block")
+            if not live:
+                context.route("**/lassobook-widgets.js*", lambda route: route.abort())
+            try:
+                page = context.new_page()
+                page.goto(http_root + page_path, wait_until="load")
+                if live:
+                    page.wait_for_function(WAIT_WIDGETS, timeout=TIMEOUT_MS)
+                found = page.evaluate(measure)
+                if found and not live:
+                    assert page.locator(".lassobook-widget-placeholder").count() == len(found), (
+                        f"{page_path}: a sweep without its placeholder")
+                heights.append(found)
+            finally:
+                context.close()
+        assert heights[0] == heights[1], (
+            f"{page_path} at {WIDTHS[width]} px: sweep outputs {heights[0]} px tall before the sliders are drawn, "
+            f"{heights[1]} px after")

@@ -147,7 +147,9 @@
     label.className = "widget-label";
     label.textContent = model.get("description") || "";
     var style = this.models[ref(model.get("style"))];
-    if (style && style.get("description_width")) label.style.width = style.get("description_width");
+    // At least the saved width, on one line: the row stays as tall as the placeholder bar that
+    // held its place (offline.py), so nothing below moves when the slider appears.
+    if (style && style.get("description_width")) label.style.minWidth = style.get("description_width");
     var input = document.createElement("input");
     input.type = "range";
     input.min = min;
