@@ -155,12 +155,13 @@ def _gram_sweeps(
 @jit
 def _subset_sweeps(
     H, w, residual, z, subset, penalized, l1_penalty, tolerance, max_sweeps, objective_history,
-    max_step_history, snapshots, offset,
+    max_step_history, snapshots, weight_snapshots, offset,
 ):
     """The book's sweeps restricted to the columns listed in ``subset`` (residual form, no copy of H).
 
     If ``snapshots`` has rows (K of them), the residual after sweep s is copied into row
-    ``(offset + s) % K`` (for dual extrapolation, see ``path._extrapolated``).
+    ``(offset + s) % K``, and ``w[subset]`` into the same row of ``weight_snapshots`` (for
+    extrapolation, see ``path._extrapolated``).
     """
     half = l1_penalty / 2.0
     n_snapshots = snapshots.shape[0]
@@ -192,7 +193,10 @@ def _subset_sweeps(
         objective_history[sweep + 1] = np.dot(residual, residual) + l1_penalty * penalty
         max_step_history[sweep] = max_step
         if n_snapshots > 0:
-            snapshots[(offset + sweep) % n_snapshots, :] = residual
+            row = (offset + sweep) % n_snapshots
+            snapshots[row, :] = residual
+            for k in range(subset.shape[0]):
+                weight_snapshots[row, k] = w[subset[k]]
         if max_step < tolerance:
             return sweep + 1, True
     return max_sweeps, False
@@ -621,16 +625,18 @@ def _zero_result(problem, w_zero, residual_zero, l1_penalty):
 def _check_entry(H, y):
     """Validate (H, y) at a solver's door without copying a float64 H.
 
-    Returns ``(H, y, owned)``. A plain float64 NumPy array H (C or Fortran order) with finite
-    entries and at least one row and column is used as it is (``owned=False``: the solver only
-    reads it, and :class:`_Scaled` copies it only if it must rescale it); anything else goes
-    through :func:`check_data`, whose copy (Fortran-ordered) the solver owns. Finiteness is
-    checked with ``H.min()`` and ``H.max()`` (NaN and ±inf propagate), so no temporary the size
-    of H is made; every error is :func:`check_data`'s.
+    Returns ``(H, y, owned)``. A plain Fortran-ordered float64 NumPy array H with finite entries
+    and at least one row and column is used as it is (``owned=False``: the solver only reads it,
+    and :class:`_Scaled` copies it only if it must rescale it); anything else goes through
+    :func:`check_data`, whose copy (Fortran-ordered) the solver owns. A C-ordered H is copied
+    too, as scikit-learn's Lasso does: the sweeps read columns, and on a C-ordered H they run up
+    to 2.4× slower (measured on 20000×200 and 200×10000). Finiteness is checked with
+    ``H.min()`` and ``H.max()`` (NaN and ±inf propagate), so no temporary the size of H is made;
+    every error is :func:`check_data`'s.
     """
     if (
         type(H) is np.ndarray and H.dtype == np.float64 and H.ndim == 2 and H.size > 0
-        and (H.flags.f_contiguous or H.flags.c_contiguous)
+        and H.flags.f_contiguous
         and np.isfinite(H.min()) and np.isfinite(H.max())
     ):
         from ._validation import check_vector

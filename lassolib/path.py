@@ -315,22 +315,30 @@ def _extrapolated(snapshots, count, G=None):
     keeps whichever dual point certifies the smaller gap, so a poor extrapolation costs
     nothing but its computation.
     """
+    coefficients = _extrapolation_coefficients(snapshots, count, G)
+    if coefficients is None:
+        return None
+    order, c = coefficients
+    out = c @ snapshots[order[1:]]
+    return out if np.all(np.isfinite(out)) else None
+
+
+def _extrapolation_coefficients(snapshots, count, G=None):
+    """``(rows, c)`` of :func:`_extrapolated`: the ring-buffer rows oldest first, and c (K − 1)."""
     K = snapshots.shape[0]
-    if count < K:
+    if K < 2 or count < K:
         return None
     order = [(count - K + i) % K for i in range(K)]
-    S = snapshots[order]
-    U = np.diff(S, axis=0)
+    U = np.diff(snapshots[order], axis=0)
     M = U @ G @ U.T if G is not None else U @ U.T
     try:
         z = np.linalg.solve(M, np.ones(K - 1))
     except np.linalg.LinAlgError:
         return None
     total = float(np.sum(z))
-    if not np.isfinite(total) or total == 0.0:
+    if not np.all(np.isfinite(z)) or not np.isfinite(total) or total == 0.0:
         return None
-    out = (z / total) @ S[1:]
-    return out if np.all(np.isfinite(out)) else None
+    return order, z / total
 
 
 def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history,
@@ -414,6 +422,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     block = None  # (working set, G_WW, (Hᵀy)_W) while W is unchanged
     K = _EXTRAPOLATION_K
     snapshots, snapshot_count, snapshot_key = _NO_SNAPSHOTS, 0, None
+    weight_snapshots, accelerated_at = _NO_SNAPSHOTS, 0
     # The Gram form computes h_jᵀr as (Hᵀy)_j − (Gw)_j, which loses digits to cancellation
     # when y is far from 0 (uncentered data): if the sweeps have settled three times without
     # the gap passing, the sub-problem continues in residual form.
@@ -444,7 +453,8 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             key = (in_gram, working)
             if snapshot_key is None or snapshot_key[0] != in_gram or snapshot_key[1] is not working:
                 snapshots = np.empty((K, working.size if in_gram else n_samples))
-                snapshot_count, snapshot_key = 0, key
+                weight_snapshots = _NO_SNAPSHOTS if in_gram else np.empty((K, working.size))
+                snapshot_count, snapshot_key, accelerated_at = 0, key, 0
         if in_gram:
             if block is None or block[0] is not working:
                 before = gram.flops
@@ -453,23 +463,64 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             _, G, Hty = block
             w_w = w[working]
             Gw = G @ w_w
-            done, met = _gram_sweeps(
-                G, Hty, yty, w_w, Gw, penalized[working], lam, step_tolerance, budget,
-                objective_history, max_step_history, snapshots, snapshot_count % K,
-            )
-            w[working] = w_w
-            work.flops += done * working.size * working.size
-        elif working.size:
-            with quiet_degenerate_layout(H):
-                done, met = _subset_sweeps(
-                    H, w, residual, z, working, penalized, lam, step_tolerance, budget,
-                    objective_history, max_step_history, snapshots, snapshot_count % K,
+            penalized_w = penalized[working]
+        done, met = 0, not working.size
+        while done < budget and working.size:
+            # With extrapolation the sweeps pause every K for Anderson acceleration (below).
+            step = min(K, budget - done) if extrapolation else budget - done
+            if in_gram:
+                ran, met = _gram_sweeps(
+                    G, Hty, yty, w_w, Gw, penalized_w, lam, step_tolerance, step,
+                    objective_history[done:], max_step_history[done:], snapshots,
+                    snapshot_count % K,
                 )
-            work.flops += done * working.size * n_samples
-        else:
-            done, met = 0, True
+                work.flops += ran * working.size * working.size
+            else:
+                with quiet_degenerate_layout(H):
+                    ran, met = _subset_sweeps(
+                        H, w, residual, z, working, penalized, lam, step_tolerance, step,
+                        objective_history[done:], max_step_history[done:], snapshots,
+                        weight_snapshots, snapshot_count % K,
+                    )
+                work.flops += ran * working.size * n_samples
+            done += ran
+            snapshot_count += ran
+            if met:
+                break
+            if extrapolation and snapshot_count - accelerated_at >= K:
+                # Anderson acceleration of the sub-problem's iterates (as skglm does, Bertrand et
+                # al. 2022): the combination of the last K iterates that extrapolates the
+                # residuals (the same c as the dual point's) replaces the iterate when it lowers
+                # the sub-problem's objective; otherwise it is discarded.
+                accelerated_at = snapshot_count
+                if in_gram:
+                    coefficients = _extrapolation_coefficients(snapshots, snapshot_count, G)
+                    if coefficients is not None:
+                        order, c = coefficients
+                        w_acc = c @ snapshots[order[1:]]
+                        G_acc = G @ w_acc
+                        work.flops += working.size * working.size
+                        now = -2.0 * (w_w @ Hty) + w_w @ Gw + lam * np.sum(np.abs(w_w[penalized_w]))
+                        then = (-2.0 * (w_acc @ Hty) + w_acc @ G_acc
+                                + lam * np.sum(np.abs(w_acc[penalized_w])))
+                        if np.isfinite(then) and then < now:
+                            w_w[:] = w_acc
+                            Gw[:] = G_acc
+                else:
+                    coefficients = _extrapolation_coefficients(snapshots, snapshot_count)
+                    if coefficients is not None:
+                        order, c = coefficients
+                        r_acc = c @ snapshots[order[1:]]
+                        w_acc = c @ weight_snapshots[order[1:]]
+                        penalized_w = penalized[working]
+                        now = residual @ residual + lam * np.sum(np.abs(w[working][penalized_w]))
+                        then = r_acc @ r_acc + lam * np.sum(np.abs(w_acc[penalized_w]))
+                        if np.isfinite(then) and then < now:
+                            w[working] = w_acc
+                            residual[:] = r_acc
+        if in_gram:
+            w[working] = w_w
         work.n_updates += done * working.size
-        snapshot_count += done
         if keep_history:
             objective_chunks.append(objective_history[1 : done + 1])
             step_chunks.append(max_step_history[:done])
