@@ -350,7 +350,10 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     violators of the KKT condition :math:`|h_j^\top r| \le \lambda/2`, ranked by how far they are
     outside (:math:`(|h_j^\top r| - \lambda/2)/\lVert h_j\rVert`); at most ``max(10, |support|)``
     join at a time, and that number doubles each time the set grows (as celer and skglm do), so a
-    cold start or a coarse grid never builds a block of every violator. The sub-problem on W
+    cold start or a coarse grid never builds a block of every violator. After the first gap
+    check, W is instead rebuilt whenever violators remain, as celer does, at twice the size of
+    the support: the support, the strongest violators, then the features whose constraints the
+    best dual point comes closest to (W then shrinks as well as grows). The sub-problem on W
     runs the book's sweeps, in Gram form when W is small next to n (:class:`_GramCache`) and in
     residual form over the columns of W otherwise. When its sweeps settle, the duality gap of the
     *whole* problem is computed from a fresh residual (:func:`_dual_gap`); the fit is accepted when
@@ -361,7 +364,10 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     the last K = 5 residuals of the current sub-problem (weights in Gram form), and each gap
     check also tries the extrapolated residual of :func:`_extrapolated` as a dual point, scaled
     to be feasible over every (unscreened) feature; the smaller gap is kept. Both are feasible,
-    so the gap stays an upper bound on :math:`P(w) - P^*`.
+    so the gap stays an upper bound on :math:`P(w) - P^*`. The same coefficients also
+    extrapolate the sub-problem's iterates every K sweeps (Anderson acceleration, as skglm does,
+    Bertrand et al. 2022); the extrapolated iterate is kept only when it lowers the sub-problem's
+    objective.
 
     **Gap-safe screening** (``screening``; Fercoq, Gramfort & Salmon 2015, Ndiaye et al. 2017).
     Our dual :math:`D(\theta) = \lVert y\rVert^2 - \lVert y - \theta\rVert^2` (subject to
@@ -423,13 +429,39 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     K = _EXTRAPOLATION_K
     snapshots, snapshot_count, snapshot_key = _NO_SNAPSHOTS, 0, None
     weight_snapshots, accelerated_at = _NO_SNAPSHOTS, 0
+    last_check = None
     # The Gram form computes h_jᵀr as (Hᵀy)_j − (Gw)_j, which loses digits to cancellation
     # when y is far from 0 (uncentered data): if the sweeps have settled three times without
     # the gap passing, the sub-problem continues in residual form.
     tightenings = 0
     yty = float(y @ y)
     while True:
-        if add_violators:
+        if add_violators and working_sets and last_check is not None:
+            # Celer's rule: W is rebuilt around the support, at twice its size: the support,
+            # then the strongest KKT violators, then the features closest to the boundary of
+            # the best dual point's constraints.
+            keep = (w != 0.0) | ~penalized
+            support = np.flatnonzero(keep)
+            take = max(2 * support.size, 10) - support.size
+            safe_norms = np.where(norms > 0.0, norms, np.inf)
+            score = (np.abs(correlation) - half) / safe_norms
+            eligible = penalized & ~screened & ~keep
+            violators = np.flatnonzero(eligible & (score > 0.0))
+            if violators.size > take:
+                violators = violators[np.argpartition(-score[violators], take - 1)[:take]]
+            chosen = [support, violators]
+            if violators.size < take:
+                eligible[violators] = False
+                others = np.flatnonzero(eligible)
+                closeness = (np.abs(last_check.theta_correlation[others]) - half) / safe_norms[others]
+                more = take - violators.size
+                if others.size > more:
+                    others = others[np.argpartition(-closeness, more - 1)[:more]]
+                chosen.append(others)
+            rebuilt = np.unique(np.concatenate(chosen))
+            if rebuilt.size != working.size or np.any(rebuilt != working):
+                working = rebuilt
+        elif add_violators:
             # The strongest violators outside W (at most `grow` of them) join it.
             score = (np.abs(correlation) - half) / np.where(norms > 0.0, norms, np.inf)
             outside = penalized & (score > 0.0) & ~screened
@@ -545,16 +577,19 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
         work.flops += 2 * n_samples * (n_features if features is None else features.size) * check.n_points
         if features is not None and (check.certified(tolerance)
                                      or n_sweeps >= max_sweeps):
-            # The final certificate is always over every feature.
-            check = _dual_gap(H, y, w, lam, penalized, residual, norms, basis, extra, None)
+            # The final certificate is always over every feature (the screened features'
+            # correlations are added to those just computed).
+            check = _dual_gap(H, y, w, lam, penalized, residual, norms, basis, extra, None,
+                              previous=check)
             work.n_gap_checks += 1
-            work.flops += 2 * n_samples * n_features * check.n_points
+            work.flops += 2 * n_samples * (n_features - features.size) * check.n_points
             features = None
             if not check.certified(tolerance):
                 screened[:] = False  # a screening rounding got wrong: undo it, keep sweeping
                 if not working_sets:
                     working, block = np.arange(n_features), None
         primal, gap, floor, correlation = check.primal, check.gap, check.floor, check.correlation
+        last_check = check
         if keep_history and done:
             objective_chunks[-1][-1] = primal
         if features is None and check.certified(tolerance):
