@@ -693,7 +693,7 @@ def lasso_coordinate_descent(
 
     i.e. when the objective is certified to be within a relative ``tolerance`` of its minimum.
     The test is the same whatever the units of y and of each column. The gap is computed from a
-    fresh residual; when it is smaller than the rounding error of its own computation (which
+    fresh residual (with the better of two dual points, see ``method``); when it is smaller than the rounding error of its own computation (which
     happens when the minimum is near 0, e.g. at λ = 0 on data that can be fitted exactly, where
     the gap cannot be certified below about (1e-15 · (‖y‖ + Σ|w_j|‖h_j‖))²) the answer is
     accepted too, and ``relative_gap`` reports what was computed.
@@ -720,9 +720,15 @@ def lasso_coordinate_descent(
         ``"cyclic"`` runs the book's loop (``_coordinate_descent_sweeps``) over every column.
         ``"working_set"`` runs the same update over a working set, as :func:`lasso_path` does
         for each penalty: the nonzero weights and the strongest KKT violators, grown in bounded
-        steps, in Gram form when the set is small next to n; every answer is certified on the
-        whole problem by the same duality gap. Both give the same answer to ``tolerance``; the
-        working set is faster on wide and sparse problems.
+        steps, in Gram form when the set is small next to n, with gap-safe screening, Anderson
+        acceleration and a dual point extrapolated from the last 5 residuals (celer's), which
+        certifies the gap sooner (see ``path._working_set_fit`` and :mod:`lassolib.fast`);
+        every answer is certified on the whole problem, over every feature. Both give the same
+        answer to ``tolerance``; the working set is faster on wide and sparse problems.
+
+    H is not copied when it is a Fortran-ordered float64 array with finite entries (the solver
+    never writes into it; in units beyond 2^±100 it works on a rescaled copy); any other H is
+    validated into a Fortran-ordered copy, as scikit-learn does.
 
     Returns
     -------
