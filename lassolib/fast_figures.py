@@ -1,0 +1,353 @@
+r"""Figures of chapter 9, "Making it fast": lassolib against its peers, read from stored results.
+
+``make bench`` (``benchmarks/run.py``) measures lassolib, scikit-learn, celer and skglm and
+stores what it measured in ``benchmarks/results/latest.json`` (schema ``lassolib-bench/1``,
+described in the README, "Measured performance"). The chapter never times anything itself: timings
+depend on the machine and its load, and a notebook whose output changed at every run could not be
+checked by strict nbval. It reads the stored file with :func:`load_benchmark` and draws
+
+- :func:`plot_peer_ratios`: per case, lassolib's time divided by each peer's (below 1: lassolib
+  is faster), the fastest peer whose answer matched the target accuracy ringed;
+- :func:`plot_gap_curves`: the certified relative duality gap against time of every solver run
+  at a ladder of tolerances, for the cases the file has curves for.
+
+Every caption is written from the file itself (:func:`provenance`: date, machine, load, note),
+so that a new ``make bench`` only needs the notebook re-executed.
+"""
+
+import datetime
+import json
+import math
+import pathlib
+import re
+
+import numpy as np
+
+from .figures._style import new_axes, style_for
+
+__all__ = [
+    "DEFAULT_RESULTS",
+    "SCHEMA",
+    "load_benchmark",
+    "provenance",
+    "case_label",
+    "ratio_rows",
+    "ratio_summary",
+    "plot_peer_ratios",
+    "plot_gap_curves",
+]
+
+SCHEMA = "lassolib-bench/1"
+"""The schema of the stored results this module reads."""
+
+DEFAULT_RESULTS = pathlib.Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "latest.json"
+"""``benchmarks/results/latest.json`` of the repository this package sits in."""
+
+
+def load_benchmark(path=None):
+    """The stored results of ``make bench``, checked for the fields this module reads.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        A results file; by default :data:`DEFAULT_RESULTS` (``benchmarks/results/latest.json``
+        next to the ``lassolib`` package, whatever the current directory).
+
+    Returns
+    -------
+    dict
+        The report, as stored.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist (run ``make bench``, or pass ``path``).
+    ValueError
+        If it is not a ``lassolib-bench/1`` report with cases.
+    """
+    path = DEFAULT_RESULTS if path is None else pathlib.Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no benchmark results at {path}: run `make bench` (it writes "
+            f"benchmarks/results/latest.json), or pass path= a results file"
+        )
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not valid JSON ({error}): re-run `make bench`") from None
+    if not isinstance(report, dict) or report.get("schema") != SCHEMA:
+        found = report.get("schema") if isinstance(report, dict) else type(report).__name__
+        raise ValueError(f"{path} has schema {found!r}, expected {SCHEMA!r}: re-run `make bench`")
+    for key in ("date", "machine", "cases"):
+        if key not in report:
+            raise ValueError(f"{path} has no {key!r} field: re-run `make bench`")
+    return report
+
+
+def _check_report(report):
+    if not isinstance(report, dict) or report.get("schema") != SCHEMA:
+        raise ValueError(f"report must be a {SCHEMA} dict from load_benchmark(), got {type(report).__name__}")
+    return report
+
+
+def _load_range(report):
+    """(lowest, highest) 1-minute load average recorded at the start and end of every part."""
+    parts = report.get("merged_from") or [report["machine"]]
+    values = []
+    for part in parts:
+        for key in ("load_average_at_start", "load_average_at_end"):
+            loads = part.get(key)
+            if loads:
+                values.append(float(loads[0]))
+    return (min(values), max(values)) if values else None
+
+
+def provenance(report):
+    """One sentence saying when, where and under which load the results were measured.
+
+    Built from the report's ``date``, ``machine`` (``nproc``, ``cpu_model``), load averages (of
+    every merged part), ``versions`` and ``note``: nothing in it is fixed text about one run.
+    """
+    _check_report(report)
+    date = datetime.datetime.fromisoformat(report["date"])
+    machine = report["machine"]
+    text = (f"Measured by make bench on {date:%Y-%m-%d} from {date:%H:%M} UTC, on "
+            f"{machine.get('nproc', '?')} cores ({machine.get('cpu_model') or 'unknown CPU'})")
+    loads = _load_range(report)
+    if loads is not None:
+        low, high = loads
+        text += (f", load average {low:.1f}" if round(low, 1) == round(high, 1)
+                 else f", load average {low:.1f} to {high:.1f}")
+    versions = report.get("versions", {})
+    named = [f"{name} {versions[name]}" for name in ("lassolib", *_peers(report)) if name in versions]
+    if named:
+        text += "; " + ", ".join(named)
+    text += "."
+    if report.get("note"):
+        text += f" Note stored with the results: {report['note'].strip()}"
+        if not text.endswith("."):
+            text += "."
+    if report.get("complete") is False and not report.get("note"):
+        text += " The run is marked incomplete."
+    return text
+
+
+def _peers(report):
+    solvers = report.get("solvers") or sorted({s for c in report["cases"] for s in c["results"]})
+    return [s for s in solvers if s != "lassolib"]
+
+
+def _times(text):
+    """'500x1000' → '500×1000' (only between digits), 'λmax' → 'λ_max'."""
+    return re.sub(r"(?<=\d)x(?=\d)", "×", text).replace("λmax", "λ_max")
+
+
+def case_label(case):
+    """'sparse 500x1000, λ_max/100' or 'tall 20000x200, path of 100' for one stored case."""
+    problem = _times(case["problem"])
+    if case["task"] == "path":
+        return f"{problem}, path of {case['n_penalties']}"
+    ratio = case["lambda_ratio"]
+    return f"{problem}, λ_max/{ratio:g}"
+
+
+def ratio_rows(report):
+    """Per case: lassolib's time ÷ each peer's, and ÷ the fastest peer whose answer matched.
+
+    Returns
+    -------
+    list of dict
+        ``label``, ``case``, ``ratios`` (peer → lassolib time ÷ peer time), ``matched``
+        (solver → bool), ``best_peer`` (the fastest matched peer; the fastest peer when none
+        matched), ``best_ratio``; cases without a lassolib time are left out.
+    """
+    _check_report(report)
+    peers = _peers(report)
+    rows = []
+    for case in report["cases"]:
+        results = case["results"]
+        if "lassolib" not in results:
+            continue
+        ours = float(results["lassolib"]["time_s"])
+        present = [p for p in peers if p in results]
+        ratios = {p: ours / float(results[p]["time_s"]) for p in present}
+        matched = {s: bool(results[s].get("matched", True)) for s in ["lassolib", *present]}
+        candidates = [p for p in present if matched[p]] or present
+        best = min(candidates, key=lambda p: float(results[p]["time_s"])) if candidates else None
+        rows.append({
+            "label": case_label(case), "case": case["case"], "ratios": ratios, "matched": matched,
+            "best_peer": best, "best_ratio": ratios[best] if best else math.nan,
+        })
+    return rows
+
+
+def ratio_summary(report):
+    """Counts and extremes of lassolib ÷ best peer, for the text: how often ahead, worst case.
+
+    Returns
+    -------
+    dict
+        ``n_cases``, ``n_ahead`` (ratio ≤ 1), ``worst_ratio``, ``worst_label``,
+        ``worst_peer``, ``best_ratio``, ``best_label``, ``median_ratio``, ``ahead`` and
+        ``behind`` (labels), ``n_unmatched_lassolib`` (cases where lassolib's own answer was
+        flagged).
+    """
+    rows = [r for r in ratio_rows(report) if np.isfinite(r["best_ratio"])]
+    if not rows:
+        raise ValueError("report has no case with lassolib and a peer: re-run `make bench`")
+    values = np.array([r["best_ratio"] for r in rows])
+    worst, best = rows[int(np.argmax(values))], rows[int(np.argmin(values))]
+    return {
+        "n_cases": len(rows),
+        "n_ahead": int(np.sum(values <= 1.0)),
+        "worst_ratio": float(values.max()),
+        "worst_label": worst["label"],
+        "worst_peer": worst["best_peer"],
+        "best_ratio": float(values.min()),
+        "best_label": best["label"],
+        "median_ratio": float(np.median(values)),
+        "ahead": [r["label"] for r in rows if r["best_ratio"] <= 1.0],
+        "behind": [r["label"] for r in rows if r["best_ratio"] > 1.0],
+        "n_unmatched_lassolib": sum(not r["matched"]["lassolib"] for r in rows),
+    }
+
+
+def _peer_styles(peers):
+    # Peers take the palette from its second entry on: the first (blue) is lassolib's in the
+    # gap curves, so each solver keeps one colour and marker in both figures.
+    return {p: style_for(k + 1) for k, p in enumerate(peers)}
+
+
+def plot_peer_ratios(report, *, ax=None):
+    """Dot chart: for each case, lassolib's time ÷ each peer's time, on a log axis.
+
+    One row per case; a marker per peer (its own colour and shape); the fastest peer whose
+    answer matched the target accuracy is ringed (its ratio is "lassolib ÷ best peer"). A
+    hollow marker is a peer whose answer did not match; a † after a case's name means that
+    lassolib's own answer did not. Left of the line at 1 lassolib is faster.
+    """
+    rows = ratio_rows(report)
+    if not rows:
+        raise ValueError("report has no case with lassolib and a peer: re-run `make bench`")
+    peers = _peers(report)
+    styles = _peer_styles(peers)
+    ax = new_axes(ax, figsize=(6.8, 1.3 + 0.25 * len(rows)))
+    y = np.arange(len(rows))[::-1]
+    every = [v for r in rows for v in r["ratios"].values()]
+    low = 10.0 ** math.floor(math.log10(min(min(every), 0.5)))
+    high = 10.0 ** math.ceil(math.log10(max(max(every), 2.0)))
+    ax.axvspan(1.0, high, color="0.93", zorder=0)
+    ax.axvline(1.0, color="0.2", linewidth=1.0, zorder=1)
+    for row, yk in zip(rows, y):
+        values = list(row["ratios"].values())
+        ax.plot([min(values), max(values)], [yk, yk], color="0.6", linewidth=0.8, zorder=1)
+        for peer, ratio in row["ratios"].items():
+            style = styles[peer]
+            ax.plot([ratio], [yk], linestyle="none", marker=style["marker"], markersize=6,
+                    color=style["color"], zorder=3,
+                    markerfacecolor=style["color"] if row["matched"][peer] else "white")
+        if row["best_peer"] is not None:
+            ax.plot([row["best_ratio"]], [yk], linestyle="none", marker="o", markersize=13,
+                    markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.1, zorder=2)
+    labels = [row["label"] + ("" if row["matched"]["lassolib"] else " †") for row in rows]
+    ax.set_yticks(y, labels)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xscale("log")
+    ax.set_xlim(low, high)
+    ax.set_xlabel("lassolib's time ÷ the peer's time (log scale; below 1: lassolib faster)")
+    ax.grid(axis="x", color="0.85", linewidth=0.6, which="major")
+    # The two directions, on either side of the line at 1, just above the axes.
+    for text, dx, ha in (("lassolib slower →", 5, "left"), ("← lassolib faster", -5, "right")):
+        ax.annotate(text, xy=(1.0, 1.0), xycoords=ax.get_xaxis_transform(), xytext=(dx, 2),
+                    textcoords="offset points", ha=ha, va="bottom", fontsize=9.0, color="0.25")
+    handles = [ax.plot([], [], linestyle="none", marker=styles[p]["marker"], color=styles[p]["color"],
+                       markersize=6, label=p)[0] for p in peers]
+    handles.append(ax.plot([], [], linestyle="none", marker="o", markersize=11, markerfacecolor="none",
+                           markeredgecolor="black", label="the best peer")[0])
+    if any(not m for row in rows for m in row["matched"].values()):
+        handles.append(ax.plot([], [], linestyle="none", marker="o", markersize=6, color="0.3",
+                               markerfacecolor="white", label="answer not matched (†: lassolib's)")[0])
+    ax.figure.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=9.0)
+    return ax
+
+
+def plot_gap_curves(report, *, cases=None, axes=None, figsize=None):
+    r"""Certified relative duality gap against time, one panel per stored curve, one line per solver.
+
+    Each solver ran one fit at one λ at a ladder of tolerances (the points, joined in the order of
+    the ladder); the gap of every answer is computed by :func:`lassolib.certificate`. lassolib's
+    point at its default tolerance is a large star.
+
+    Parameters
+    ----------
+    report : dict from :func:`load_benchmark`
+    cases : sequence of str, optional
+        The ``case`` names of the curves to draw (all stored curves by default, at most 2).
+    axes : sequence of Axes, optional
+        One per curve.
+
+    Returns
+    -------
+    list of Axes
+    """
+    import matplotlib.pyplot as plt
+    import matplotlib.ticker
+
+    _check_report(report)
+    curves = report.get("curves") or []
+    if cases is not None:
+        known = {c["case"] for c in curves}
+        missing = [c for c in cases if c not in known]
+        if missing:
+            raise ValueError(f"cases {missing} have no stored curve; stored: {sorted(known)}")
+        curves = [c for c in curves if c["case"] in cases]
+    else:
+        curves = curves[:2]
+    if not curves:
+        raise ValueError("report has no gap-against-time curves: run `make bench` without --no-curves")
+    if axes is None:
+        width = 3.6 * len(curves)
+        fig, axes = plt.subplots(1, len(curves), figsize=figsize or (width, 3.6), layout="constrained",
+                                 sharey=True, squeeze=False)
+        axes = list(axes[0])
+    elif len(axes) != len(curves):
+        raise ValueError(f"axes must have one Axes per curve ({len(curves)}), got {len(axes)}")
+    solvers = ["lassolib", *_peers(report)]
+    styles = {"lassolib": style_for(0), **_peer_styles(_peers(report))}
+    for ax, curve in zip(axes, curves):
+        for name in solvers:
+            points = curve["solvers"].get(name)
+            if not points:
+                continue
+            ladder = [p for p in points if p["tol"] is not None]
+            ladder.sort(key=lambda p: -p["tol"])
+            time_ms = np.array([p["time_s"] for p in ladder]) * 1e3
+            gap = np.maximum([p["relative_gap"] for p in ladder], 1e-17)
+            style = styles[name]
+            ax.plot(time_ms, gap, color=style["color"], linestyle=style["linestyle"],
+                    marker=style["marker"], markersize=4, linewidth=1.4, label=name)
+            for p in points:
+                if p["tol"] is None:
+                    ax.plot([p["time_s"] * 1e3], [max(p["relative_gap"], 1e-17)], linestyle="none",
+                            marker="*", markersize=14, color=style["color"], markeredgecolor="black",
+                            zorder=5, label="lassolib, default tolerance")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        # Decades only: minor tick labels of a short log axis crowd into each other.
+        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+        times = [p["time_s"] for points in curve["solvers"].values() for p in points]
+        decades = math.log10(max(times) / min(times))
+        subs = (1.0,) if decades >= 2.0 else (1.0, 2.0, 5.0)
+        ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10.0, subs=subs, numticks=8))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10.0, numticks=8))
+        ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+        ax.set_xlabel("time (ms, log scale)")
+        ax.set_title(_times(curve["case"]), loc="left",
+                     fontsize="medium")
+        ax.grid(color="0.88", linewidth=0.6)
+    axes[0].set_ylabel("certified relative duality gap")
+    handles, labels = axes[0].get_legend_handles_labels()
+    axes[0].figure.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3),
+                          frameon=False, fontsize=9.0)
+    return axes
