@@ -8,8 +8,8 @@ checked by strict nbval. It reads the stored file with :func:`load_benchmark` an
 
 - :func:`plot_peer_ratios`: per case, lassolib's time divided by each peer's (below 1: lassolib
   is faster), the fastest peer whose answer matched the target accuracy ringed;
-- :func:`plot_gap_curves`: the certified relative duality gap against time of every solver run
-  at a ladder of tolerances, for the cases the file has curves for.
+- :func:`plot_gap_curve`: the certified relative duality gap against time of every solver run
+  at a ladder of tolerances, for one of the cases the file has curves for (:func:`curve_cases`).
 
 Every caption is written from the file itself (:func:`provenance`: date, machine, load, note),
 so that a new ``make bench`` only needs the notebook re-executed.
@@ -28,13 +28,16 @@ from .figures._style import new_axes, style_for
 __all__ = [
     "DEFAULT_RESULTS",
     "SCHEMA",
+    "SOLVER_STYLES",
     "load_benchmark",
     "provenance",
     "case_label",
+    "readable",
     "ratio_rows",
     "ratio_summary",
     "plot_peer_ratios",
-    "plot_gap_curves",
+    "curve_cases",
+    "plot_gap_curve",
 ]
 
 SCHEMA = "lassolib-bench/1"
@@ -124,7 +127,9 @@ def provenance(report):
         text += "; " + ", ".join(named)
     text += "."
     if report.get("note"):
-        text += f" Note stored with the results: {report['note'].strip()}"
+        # Non-breaking hyphens: a page's typography would turn "--cases" into "–cases".
+        note = report["note"].strip().replace("--", "\u2011\u2011")
+        text += f" Note stored with the results: {note}"
         if not text.endswith("."):
             text += "."
     if report.get("complete") is False and not report.get("note"):
@@ -137,9 +142,12 @@ def _peers(report):
     return [s for s in solvers if s != "lassolib"]
 
 
-def _times(text):
-    """'500x1000' → '500×1000' (only between digits), 'λmax' → 'λ_max'."""
-    return re.sub(r"(?<=\d)x(?=\d)", "×", text).replace("λmax", "λ_max")
+def readable(name):
+    """A stored case or problem name for the page: '500x1000' → '500×1000', 'λmax' → 'λ_max'."""
+    return re.sub(r"(?<=\d)x(?=\d)", "×", name).replace("λmax", "λ_max")
+
+
+_times = readable
 
 
 def case_label(case):
@@ -157,7 +165,8 @@ def ratio_rows(report):
     Returns
     -------
     list of dict
-        ``label``, ``case``, ``ratios`` (peer → lassolib time ÷ peer time), ``matched``
+        ``label``, ``case``, ``problem`` and ``task`` (the two halves of the label),
+        ``ratios`` (peer → lassolib time ÷ peer time), ``matched``
         (solver → bool), ``best_peer`` (the fastest matched peer; the fastest peer when none
         matched), ``best_ratio``; cases without a lassolib time are left out.
     """
@@ -175,7 +184,8 @@ def ratio_rows(report):
         candidates = [p for p in present if matched[p]] or present
         best = min(candidates, key=lambda p: float(results[p]["time_s"])) if candidates else None
         rows.append({
-            "label": case_label(case), "case": case["case"], "ratios": ratios, "matched": matched,
+            "label": case_label(case), "case": case["case"], "problem": _times(case["problem"]),
+            "task": case_label(case).rsplit(", ", 1)[1], "ratios": ratios, "matched": matched,
             "best_peer": best, "best_ratio": ratios[best] if best else math.nan,
         })
     return rows
@@ -212,49 +222,76 @@ def ratio_summary(report):
     }
 
 
+SOLVER_STYLES = {name: style_for(k) for k, name in enumerate(("lassolib", "scikit-learn", "celer", "skglm"))}
+"""Each solver's colour, line style and marker, the same in every figure and every run: lassolib
+blue, solid, circles; scikit-learn orange, dashed, squares; celer green, dash-dotted, triangles;
+skglm purple, dotted, diamonds."""
+
+
 def _peer_styles(peers):
-    # Peers take the palette from its second entry on: the first (blue) is lassolib's in the
-    # gap curves, so each solver keeps one colour and marker in both figures.
-    return {p: style_for(k + 1) for k, p in enumerate(peers)}
+    # Known solvers keep their own style whatever order a report lists them in; any other solver
+    # takes the next free one.
+    styles, k = {}, len(SOLVER_STYLES)
+    for peer in peers:
+        if peer in SOLVER_STYLES:
+            styles[peer] = SOLVER_STYLES[peer]
+        else:
+            styles[peer], k = style_for(k), k + 1
+    return styles
 
 
 def plot_peer_ratios(report, *, ax=None):
     """Dot chart: for each case, lassolib's time ÷ each peer's time, on a log axis.
 
-    One row per case; a marker per peer (its own colour and shape); the fastest peer whose
-    answer matched the target accuracy is ringed (its ratio is "lassolib ÷ best peer"). A
-    hollow marker is a peer whose answer did not match; a † after a case's name means that
-    lassolib's own answer did not. Left of the line at 1 lassolib is faster.
+    The cases are grouped by problem (a bold heading row for each), one row per fit or path; a
+    marker per peer (its own colour and shape, :data:`SOLVER_STYLES`); the fastest peer whose
+    answer matched the target accuracy is ringed (its ratio is "lassolib ÷ best peer"). A hollow
+    marker is a peer whose answer did not match; a † after a row's name means that lassolib's own
+    answer did not. Left of the line at 1 lassolib is faster.
     """
+    import matplotlib.transforms
+
     rows = ratio_rows(report)
     if not rows:
         raise ValueError("report has no case with lassolib and a peer: re-run `make bench`")
     peers = _peers(report)
     styles = _peer_styles(peers)
-    ax = new_axes(ax, figsize=(6.8, 1.3 + 0.25 * len(rows)))
-    y = np.arange(len(rows))[::-1]
+    groups = list(dict.fromkeys(row["problem"] for row in rows))
+    n_lines = len(rows) + len(groups)
+    ax = new_axes(ax, figsize=(5.6, 1.25 + 0.22 * n_lines))
     every = [v for r in rows for v in r["ratios"].values()]
     low = 10.0 ** math.floor(math.log10(min(min(every), 0.5)))
     high = 10.0 ** math.ceil(math.log10(max(max(every), 2.0)))
     ax.axvspan(1.0, high, color="0.93", zorder=0)
     ax.axvline(1.0, color="0.2", linewidth=1.0, zorder=1)
-    for row, yk in zip(rows, y):
-        values = list(row["ratios"].values())
-        ax.plot([min(values), max(values)], [yk, yk], color="0.6", linewidth=0.8, zorder=1)
-        for peer, ratio in row["ratios"].items():
-            style = styles[peer]
-            ax.plot([ratio], [yk], linestyle="none", marker=style["marker"], markersize=6,
-                    color=style["color"], zorder=3,
-                    markerfacecolor=style["color"] if row["matched"][peer] else "white")
-        if row["best_peer"] is not None:
-            ax.plot([row["best_ratio"]], [yk], linestyle="none", marker="o", markersize=13,
-                    markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.1, zorder=2)
-    labels = [row["label"] + ("" if row["matched"]["lassolib"] else " †") for row in rows]
-    ax.set_yticks(y, labels)
-    ax.set_ylim(-0.7, len(rows) - 0.3)
+    heading = matplotlib.transforms.blended_transform_factory(ax.transAxes, ax.transData)
+    ticks, labels, line = [], [], n_lines - 1
+    for problem in groups:
+        ax.text(0.01, line, problem, transform=heading, ha="left", va="center", fontsize=9.0,
+                fontweight="bold", zorder=4,
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
+        line -= 1
+        for row in (r for r in rows if r["problem"] == problem):
+            values = list(row["ratios"].values())
+            ax.plot([min(values), max(values)], [line, line], color="0.6", linewidth=0.8, zorder=1)
+            for peer, ratio in row["ratios"].items():
+                style = styles[peer]
+                ax.plot([ratio], [line], linestyle="none", marker=style["marker"], markersize=6,
+                        color=style["color"], zorder=3,
+                        markerfacecolor=style["color"] if row["matched"][peer] else "white")
+            if row["best_peer"] is not None:
+                ax.plot([row["best_ratio"]], [line], linestyle="none", marker="o", markersize=13,
+                        markerfacecolor="none", markeredgecolor="black", markeredgewidth=1.1,
+                        zorder=2)
+            ticks.append(line)
+            labels.append(row["task"] + ("" if row["matched"]["lassolib"] else " †"))
+            line -= 1
+    ax.set_yticks(ticks, labels)
+    ax.tick_params(axis="y", length=0)
+    ax.set_ylim(-0.7, n_lines - 0.3)
     ax.set_xscale("log")
     ax.set_xlim(low, high)
-    ax.set_xlabel("lassolib's time ÷ the peer's time (log scale; below 1: lassolib faster)")
+    ax.set_xlabel("lassolib's time ÷ the peer's time (log scale)")
     ax.grid(axis="x", color="0.85", linewidth=0.6, which="major")
     # The two directions, on either side of the line at 1, just above the axes.
     for text, dx, ha in (("lassolib slower →", 5, "left"), ("← lassolib faster", -5, "right")):
@@ -266,88 +303,77 @@ def plot_peer_ratios(report, *, ax=None):
                            markeredgecolor="black", label="the best peer")[0])
     if any(not m for row in rows for m in row["matched"].values()):
         handles.append(ax.plot([], [], linestyle="none", marker="o", markersize=6, color="0.3",
-                               markerfacecolor="white", label="answer not matched (†: lassolib's)")[0])
+                               markerfacecolor="white", label="not matched (†: lassolib)")[0])
     ax.figure.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False, fontsize=9.0)
     return ax
 
 
-def plot_gap_curves(report, *, cases=None, axes=None, figsize=None):
-    r"""Certified relative duality gap against time, one panel per stored curve, one line per solver.
+def curve_cases(report):
+    """The ``case`` names of the report's gap-against-time curves, in the order stored."""
+    _check_report(report)
+    return [curve["case"] for curve in report.get("curves") or []]
+
+
+def plot_gap_curve(report, case=None, *, ax=None):
+    r"""Certified relative duality gap against time for one stored curve, one line per solver.
 
     Each solver ran one fit at one λ at a ladder of tolerances (the points, joined in the order of
-    the ladder); the gap of every answer is computed by :func:`lassolib.certificate`. lassolib's
-    point at its default tolerance is a large star.
+    the ladder, from the loosest to the tightest); the gap of every answer was computed by
+    :func:`lassolib.certificate`. lassolib's point at its default tolerance is a large star.
 
     Parameters
     ----------
     report : dict from :func:`load_benchmark`
-    cases : sequence of str, optional
-        The ``case`` names of the curves to draw (all stored curves by default, at most 2).
-    axes : sequence of Axes, optional
-        One per curve.
+    case : str, optional
+        The ``case`` name of the curve (:func:`curve_cases`); the first stored curve by default.
 
     Returns
     -------
-    list of Axes
+    Axes
     """
-    import matplotlib.pyplot as plt
     import matplotlib.ticker
 
-    _check_report(report)
-    curves = report.get("curves") or []
-    if cases is not None:
-        known = {c["case"] for c in curves}
-        missing = [c for c in cases if c not in known]
-        if missing:
-            raise ValueError(f"cases {missing} have no stored curve; stored: {sorted(known)}")
-        curves = [c for c in curves if c["case"] in cases]
-    else:
-        curves = curves[:2]
-    if not curves:
+    cases = curve_cases(report)
+    if not cases:
         raise ValueError("report has no gap-against-time curves: run `make bench` without --no-curves")
-    if axes is None:
-        width = 3.6 * len(curves)
-        fig, axes = plt.subplots(1, len(curves), figsize=figsize or (width, 3.6), layout="constrained",
-                                 sharey=True, squeeze=False)
-        axes = list(axes[0])
-    elif len(axes) != len(curves):
-        raise ValueError(f"axes must have one Axes per curve ({len(curves)}), got {len(axes)}")
-    solvers = ["lassolib", *_peers(report)]
-    styles = {"lassolib": style_for(0), **_peer_styles(_peers(report))}
-    for ax, curve in zip(axes, curves):
-        for name in solvers:
-            points = curve["solvers"].get(name)
-            if not points:
-                continue
-            ladder = [p for p in points if p["tol"] is not None]
-            ladder.sort(key=lambda p: -p["tol"])
-            time_ms = np.array([p["time_s"] for p in ladder]) * 1e3
-            gap = np.maximum([p["relative_gap"] for p in ladder], 1e-17)
-            style = styles[name]
-            ax.plot(time_ms, gap, color=style["color"], linestyle=style["linestyle"],
-                    marker=style["marker"], markersize=4, linewidth=1.4, label=name)
-            for p in points:
-                if p["tol"] is None:
-                    ax.plot([p["time_s"] * 1e3], [max(p["relative_gap"], 1e-17)], linestyle="none",
-                            marker="*", markersize=14, color=style["color"], markeredgecolor="black",
-                            zorder=5, label="lassolib, default tolerance")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        # Decades only: minor tick labels of a short log axis crowd into each other.
-        ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
-        times = [p["time_s"] for points in curve["solvers"].values() for p in points]
-        decades = math.log10(max(times) / min(times))
-        subs = (1.0,) if decades >= 2.0 else (1.0, 2.0, 5.0)
-        ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10.0, subs=subs, numticks=8))
-        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10.0, numticks=8))
-        ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-        ax.set_xlabel("time (ms, log scale)")
-        ax.set_title(_times(curve["case"]), loc="left",
-                     fontsize="medium")
-        ax.grid(color="0.88", linewidth=0.6)
-    axes[0].set_ylabel("certified relative duality gap")
-    handles, labels = axes[0].get_legend_handles_labels()
-    axes[0].figure.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3),
-                          frameon=False, fontsize=9.0)
-    return axes
+    if case is None:
+        case = cases[0]
+    if case not in cases:
+        raise ValueError(f"case {case!r} has no stored curve; stored: {cases}")
+    curve = report["curves"][cases.index(case)]
+    ax = new_axes(ax, figsize=(4.8, 3.9))
+    peers = _peers(report)
+    styles = {"lassolib": SOLVER_STYLES["lassolib"], **_peer_styles(peers)}
+    for name in ["lassolib", *peers]:
+        points = curve["solvers"].get(name)
+        if not points:
+            continue
+        ladder = sorted((p for p in points if p["tol"] is not None), key=lambda p: -p["tol"])
+        time_ms = np.array([p["time_s"] for p in ladder]) * 1e3
+        gap = np.maximum([p["relative_gap"] for p in ladder], 1e-17)  # an exact 0 on a log axis
+        style = styles[name]
+        ax.plot(time_ms, gap, color=style["color"], linestyle=style["linestyle"],
+                marker=style["marker"], markersize=4, linewidth=1.4, label=name)
+        for p in points:
+            if p["tol"] is None:
+                ax.plot([p["time_s"] * 1e3], [max(p["relative_gap"], 1e-17)], linestyle="none",
+                        marker="*", markersize=14, color=style["color"], markeredgecolor="black",
+                        zorder=5, label=f"{name} at its default")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    # Decades only when the axis spans several; minor tick labels would crowd into each other.
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    times = [p["time_s"] for points in curve["solvers"].values() for p in points]
+    decades = math.log10(max(times) / min(times)) if min(times) > 0 else 3.0
+    subs = (1.0,) if decades >= 2.0 else (1.0, 2.0, 5.0)
+    ax.xaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10.0, subs=subs, numticks=8))
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10.0, numticks=8))
+    ax.yaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.set_xlabel("time (ms, log scale)")
+    ax.set_ylabel("certified relative duality gap")
+    ax.set_title(_times(curve["case"]), loc="left", fontsize="medium")
+    ax.grid(color="0.88", linewidth=0.6)
+    ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3,
+                     frameon=False, fontsize=9.0)
+    return ax

@@ -124,6 +124,11 @@ def test_provenance_uses_every_merged_parts_load():
     assert "load average 3.0 to 9.5" in ff.provenance(report)
 
 
+def test_readable_names():
+    assert ff.readable("λmax/100: sparse 500x1000") == "λ_max/100: sparse 500×1000"
+    assert ff.readable("box x 2") == "box x 2"  # only between digits
+
+
 def test_case_labels():
     cases = _report()["cases"]
     assert ff.case_label(cases[0]) == "wide 200×10000, λ_max/10"
@@ -165,21 +170,27 @@ def test_peer_ratio_chart_draws_every_ratio():
     # One marker per (case, peer), at lassolib's time ÷ the peer's time.
     points = {(round(float(line.get_xdata()[0]), 6), float(line.get_ydata()[0]))
               for line in ax.get_lines() if len(line.get_xdata()) == 1 and line.get_markersize() == 6}
-    expected = {(0.25, 2.0), (0.5, 2.0), (2.0, 2.0), (0.25, 1.0), (0.5, 1.0), (4.0, 1.0),
+    # rows at y = 4, 2, 0 (each below its problem's heading at 5, 3, 1)
+    expected = {(0.25, 4.0), (0.5, 4.0), (2.0, 4.0), (0.25, 2.0), (0.5, 2.0), (4.0, 2.0),
                 (3.0, 0.0), (1.5, 0.0), (0.5, 0.0)}
     assert points == expected
     # The rings: one per case, on the best peer's ratio.
     rings = sorted((round(float(line.get_xdata()[0]), 6), float(line.get_ydata()[0]))
                    for line in ax.get_lines() if line.get_markersize() == 13)
-    assert rings == [(0.5, 1.0), (2.0, 2.0), (3.0, 0.0)]
+    assert rings == [(0.5, 2.0), (2.0, 4.0), (3.0, 0.0)]
     # The unmatched peer is hollow; lassolib's unmatched answer marks its case with †.
     hollow = [line for line in ax.get_lines() if line.get_markersize() == 6
               and line.get_markerfacecolor() == "white" and len(line.get_xdata()) == 1]
-    assert [(float(h.get_xdata()[0]), float(h.get_ydata()[0])) for h in hollow] == [(4.0, 1.0)]
-    # Top to bottom in the order of the report's cases.
+    assert [(float(h.get_xdata()[0]), float(h.get_ydata()[0])) for h in hollow] == [(4.0, 2.0)]
+    # Grouped by problem, top to bottom in the order of the report's cases: a bold heading per
+    # problem, the fits as tick labels.
     ticks = sorted(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())), reverse=True)
-    assert [label for _, label in ticks] == [
-        "wide 200×10000, λ_max/10", "tall 20000×200, path of 100", "diabetes 442×10+intercept, λ_max/1000 †"]
+    assert [label for _, label in ticks] == ["λ_max/10", "path of 100", "λ_max/1000 †"]
+    headings = sorted(((t.get_position()[1], t.get_text()) for t in ax.texts if t.get_fontweight() == "bold"),
+                      reverse=True)
+    assert [text for _, text in headings] == ["wide 200×10000", "tall 20000×200", "diabetes 442×10+intercept"]
+    # each heading sits just above its group's rows
+    assert [y for y, _ in headings] == [t + 1 for t, _ in ticks]
     assert any(line.get_xdata()[0] == 1.0 == line.get_xdata()[1] for line in ax.get_lines()
                if len(line.get_xdata()) == 2), "no line at ratio 1"
     # Colour is never alone: the peers differ in marker shape too.
@@ -190,12 +201,10 @@ def test_peer_ratio_chart_draws_every_ratio():
     assert len(set(shapes)) == 3
 
 
-def test_gap_curves_draw_the_ladder_in_order():
+def test_gap_curve_draws_the_ladder_in_order():
     with matplotlib.rc_context(BOOK_RC):
-        axes = ff.plot_gap_curves(_report())
-        assert min(_font_sizes(axes[0].figure)) >= MIN_FONT_PT
-    assert len(axes) == 2
-    ax = axes[0]
+        ax = ff.plot_gap_curve(_report())
+        assert min(_font_sizes(ax.figure)) >= MIN_FONT_PT
     lines = {line.get_label(): line for line in ax.get_lines()}
     lassolib = lines["lassolib"]
     # Ordered from the loosest tolerance to the tightest; times in ms.
@@ -203,25 +212,49 @@ def test_gap_curves_draw_the_ladder_in_order():
     np.testing.assert_allclose(lassolib.get_ydata(), [1e-2, 1e-9])
     # A gap of exactly 0 is drawn at a floor, not dropped from a log axis.
     np.testing.assert_allclose(lines["celer"].get_ydata(), [1e-17, 1e-8])
-    star = lines["lassolib, default tolerance"]
+    star = lines["lassolib at its default"]
     assert star.get_marker() == "*" and star.get_xdata()[0] == pytest.approx(50.0)
     assert ax.get_xscale() == ax.get_yscale() == "log"
     assert ax.get_title(loc="left") == "λ_max/100: sparse 500×1000"
     assert lines["lassolib"].get_color() != lines["celer"].get_color()
     assert lines["lassolib"].get_linestyle() != lines["celer"].get_linestyle()
+    assert [t.get_text() for t in ax.figure.legends[0].get_texts()] == [
+        "lassolib", "lassolib at its default", "celer"]
 
 
-def test_gap_curves_choose_and_check_cases():
-    axes = ff.plot_gap_curves(_report(), cases=["λmax/100: correlated 500x1000 (0.9)"])
-    assert len(axes) == 1
-    with pytest.raises(ValueError, match="no stored curve"):
-        ff.plot_gap_curves(_report(), cases=["nothing"])
+def test_each_solver_keeps_its_style_whatever_the_order():
     report = _report()
+    report["solvers"] = ["lassolib", "skglm", "celer", "scikit-learn"]
+    ax = ff.plot_peer_ratios(report)
+    legend = ax.figure.legends[0]
+    handles = dict(zip((t.get_text() for t in legend.get_texts()), legend.legend_handles))
+    for name in ("scikit-learn", "celer", "skglm"):
+        assert handles[name].get_marker() == ff.SOLVER_STYLES[name]["marker"]
+        assert handles[name].get_color() == ff.SOLVER_STYLES[name]["color"]
+    markers = {style["marker"] for style in ff.SOLVER_STYLES.values()}
+    colors = {style["color"] for style in ff.SOLVER_STYLES.values()}
+    assert len(markers) == len(colors) == 4
+
+
+def test_gap_curve_chooses_and_checks_its_case():
+    report = _report()
+    assert ff.curve_cases(report) == ["λmax/100: sparse 500x1000", "λmax/100: correlated 500x1000 (0.9)"]
+    ax = ff.plot_gap_curve(report, "λmax/100: correlated 500x1000 (0.9)")
+    assert ax.get_title(loc="left") == "λ_max/100: correlated 500×1000 (0.9)"
+    with pytest.raises(ValueError, match="no stored curve"):
+        ff.plot_gap_curve(report, "nothing")
     report["curves"] = []
     with pytest.raises(ValueError, match="no gap-against-time curves"):
-        ff.plot_gap_curves(report)
+        ff.plot_gap_curve(report)
     with pytest.raises(ValueError, match="lassolib-bench/1"):
-        ff.plot_gap_curves({"cases": []})
+        ff.plot_gap_curve({"cases": []})
+
+
+def test_provenance_keeps_double_hyphens():
+    report = _report()
+    report["note"] = "three processes (--cases), merged"
+    text = ff.provenance(report)
+    assert "(\u2011\u2011cases)" in text and "--" not in text
 
 
 def test_the_stored_results_give_the_figures():
@@ -243,8 +276,10 @@ def test_the_stored_results_give_the_figures():
             assert row["best_peer"] == case["ratios"]["best peer"]
     ax = ff.plot_peer_ratios(report)
     assert len(ax.get_yticklabels()) == len(rows)
-    if report.get("curves"):
-        ff.plot_gap_curves(report)
+    problems = {c["problem"] for c in cases}
+    assert len([t for t in ax.texts if t.get_fontweight() == "bold"]) == len(problems)
+    for case in ff.curve_cases(report):
+        ff.plot_gap_curve(report, case)
     assert report == stored, "the figures must not change the report"
     import matplotlib.pyplot as plt
 
