@@ -51,6 +51,7 @@ from .l2_gradient import (
 )
 from .normalization import apply_normalization, normalize_features, rho
 from .path import cross_validate, lasso_path, penalty_grid
+from . import fast  # chapter 9: lassolib.fast.solve_with and technique_table (techniques one by one)
 from .soft_threshold import lambda_max, regime, soft_threshold, unpenalized_fit
 from .subgradient import (
     abs_subdifferential,

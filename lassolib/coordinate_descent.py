@@ -57,6 +57,7 @@ __all__ = ["lasso_coordinate_descent", "coordinate_descent_sweeps", "gram_coordi
 DEFAULT_TOLERANCE = 1e-12
 
 _EPS = np.finfo(np.float64).eps
+_NO_SNAPSHOTS = np.empty((0, 0))  # the sweeps record no snapshots (see _gram_sweeps)
 
 
 @jit
@@ -105,11 +106,17 @@ def _coordinate_descent_sweeps(
 
 @jit
 def _gram_sweeps(
-    G, Hty, yty, w, Gw, penalized, l1_penalty, tolerance, max_sweeps, objective_history, max_step_history
+    G, Hty, yty, w, Gw, penalized, l1_penalty, tolerance, max_sweeps, objective_history, max_step_history,
+    snapshots, offset,
 ):
-    """The cyclic sweeps in covariance form, in place on ``w`` and ``Gw = G @ w`` (see the wrapper)."""
+    """The cyclic sweeps in covariance form, in place on ``w`` and ``Gw = G @ w`` (see the wrapper).
+
+    If ``snapshots`` has rows (K of them), ``w`` after sweep s is copied into row
+    ``(offset + s) % K`` (for dual extrapolation, see ``path._extrapolated``).
+    """
     n_features = G.shape[0]
     half = l1_penalty / 2.0
+    n_snapshots = snapshots.shape[0]
     for sweep in range(max_sweeps):
         max_step = 0.0
         for j in range(n_features):
@@ -138,6 +145,8 @@ def _gram_sweeps(
         rss = yty - 2.0 * np.dot(w, Hty) + np.dot(w, Gw)
         objective_history[sweep + 1] = rss + l1_penalty * penalty
         max_step_history[sweep] = max_step
+        if n_snapshots > 0:
+            snapshots[(offset + sweep) % n_snapshots, :] = w
         if max_step < tolerance:
             return sweep + 1, True
     return max_sweeps, False
@@ -146,10 +155,15 @@ def _gram_sweeps(
 @jit
 def _subset_sweeps(
     H, w, residual, z, subset, penalized, l1_penalty, tolerance, max_sweeps, objective_history,
-    max_step_history,
+    max_step_history, snapshots, offset,
 ):
-    """The book's sweeps restricted to the columns listed in ``subset`` (residual form, no copy of H)."""
+    """The book's sweeps restricted to the columns listed in ``subset`` (residual form, no copy of H).
+
+    If ``snapshots`` has rows (K of them), the residual after sweep s is copied into row
+    ``(offset + s) % K`` (for dual extrapolation, see ``path._extrapolated``).
+    """
     half = l1_penalty / 2.0
+    n_snapshots = snapshots.shape[0]
     for sweep in range(max_sweeps):
         max_step = 0.0
         for j in subset:
@@ -177,6 +191,8 @@ def _subset_sweeps(
                 penalty += abs(w[j])
         objective_history[sweep + 1] = np.dot(residual, residual) + l1_penalty * penalty
         max_step_history[sweep] = max_step
+        if n_snapshots > 0:
+            snapshots[(offset + sweep) % n_snapshots, :] = residual
         if max_step < tolerance:
             return sweep + 1, True
     return max_sweeps, False
@@ -323,7 +339,7 @@ def gram_coordinate_descent_sweeps(
     _check_histories(objective_history, max_step_history, max_sweeps)
     done, met = _gram_sweeps(
         G, Hty, float(yty), w, Gw, penalized, l1_penalty, tolerance, max_sweeps, objective_history,
-        max_step_history,
+        max_step_history, _NO_SNAPSHOTS, 0,
     )
     return int(done), bool(met)
 
@@ -431,35 +447,108 @@ def _gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None):
     sum of non-negative terms as ``certificates._gap``; tests check that both agree.
 
     Returns ``(primal, gap, floor, correlation)``: ``floor`` bounds the rounding error of the
-    computed gap (see the comment in the code), and ``correlation`` is
+    computed gap (see the comment in :func:`_dual_gap`), and ``correlation`` is
     :math:`H^\top\theta_0` for the projected, unscaled residual θ₀ (the KKT statistic).
     """
-    theta = residual
+    check = _dual_gap(H, y, w, l1_penalty, penalized, residual, norms, basis)
+    return check.primal, check.gap, check.floor, check.correlation
+
+
+class _Check:
+    """What one gap check found (see :func:`_dual_gap`)."""
+
+    __slots__ = ("primal", "gap", "floor", "correlation", "theta", "theta_correlation", "source",
+                 "n_points", "plain_gap")
+
+    def certified(self, tolerance):
+        """gap ≤ tolerance · primal with the best dual point, or the *residual's* gap below the
+        rounding floor (a better dual point must not end the sweeps earlier at the floor: the
+        floor is reached by the residual's gap only when w itself is accurate to rounding)."""
+        return self.gap <= tolerance * self.primal or self.plain_gap <= self.floor
+
+    def __init__(self, **values):
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+@jit
+def _columns_dot(H, points, features, out):
+    """``out[j, k] = h_jᵀ points[k]`` for j in ``features`` (no copy of H's columns)."""
+    for j in features:
+        h_j = H[:, j]
+        for k in range(points.shape[0]):
+            out[j, k] = np.dot(h_j, points[k])
+
+
+def _dual_gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None, extra=None, features=None):
+    r"""The duality gap at ``w`` with the best of several dual points, without copying H.
+
+    Our dual is :math:`D(\theta) = \lVert y\rVert^2 - \lVert y - \theta\rVert^2` subject to
+    :math:`|h_j^\top\theta| \le \lambda/2` (penalized j) and :math:`h_j^\top\theta = 0`
+    (unpenalized j), and for any such θ
+
+    .. math:: P(w) - D(\theta) = \lVert r - \theta\rVert^2
+              + \sum_j \bigl(\lambda|w_j| - 2 w_j h_j^\top\theta\bigr) ,
+
+    a sum of non-negative terms (r = y − Hw). Any feasible θ gives an upper bound on
+    P(w) − min P. Candidates: the residual (as :mod:`lassolib.certificates` does) and, if given,
+    ``extra`` (e.g. an extrapolated residual, see ``path._extrapolated``). Each is projected off
+    the unpenalized columns (at λ = 0 off every column) and scaled into the constraints; the one
+    with the smallest gap (the largest dual objective) is kept.
+
+    ``features`` (optional, increasing indices) restricts the constraints and correlations to
+    those columns: the gap is then the gap of the problem *without* the other columns (their
+    weights must be 0), as after safe screening; ``correlation`` is 0 on the others.
+
+    Returns a :class:`_Check`: ``primal``, ``gap``, ``floor`` (a bound on the rounding error of
+    the computed gap), ``correlation`` (:math:`H^\top\theta_0` for the projected, unscaled
+    residual θ₀: the KKT statistic), ``theta`` (the chosen dual point, feasible),
+    ``theta_correlation`` (:math:`H^\top\theta` for it), ``source`` (0: the residual, 1: ``extra``)
+    and ``n_points`` (the number of dual points whose correlations were computed).
+    """
+    points = residual[:, None] if extra is None else np.column_stack([residual, extra])
     if basis is not None:  # an orthonormal basis of the columns projected off (see _Scaled.basis)
-        theta = residual - basis @ (basis.T @ residual)
+        points = points - basis @ (basis.T @ points)
     elif l1_penalty == 0.0:
-        coef, *_ = np.linalg.lstsq(H, residual, rcond=None)
-        theta = residual - H @ coef
+        coef, *_ = np.linalg.lstsq(H, points, rcond=None)
+        points = points - H @ coef
     elif not np.all(penalized):
         H_u = H[:, ~penalized]
-        coef, *_ = np.linalg.lstsq(H_u, residual, rcond=None)
-        theta = residual - H_u @ coef
-    correlation = H.T @ theta
-    scaled_correlation = correlation
-    if l1_penalty > 0.0 and np.any(penalized):
-        largest = float(np.max(np.abs(correlation[penalized])))
-        if largest > l1_penalty / 2.0:
-            scale = (l1_penalty / 2.0) / largest
-            theta = theta * scale
-            scaled_correlation = correlation * scale
+        coef, *_ = np.linalg.lstsq(H_u, points, rcond=None)
+        points = points - H_u @ coef
+    n_points = points.shape[1]
+    if features is None:
+        with quiet_degenerate_layout(H):
+            correlations = H.T @ points
+    else:
+        correlations = np.zeros((H.shape[1], n_points))
+        with quiet_degenerate_layout(H):
+            _columns_dot(H, np.ascontiguousarray(points.T), features, correlations)
     w_p = w[penalized]
-    penalty = l1_penalty * float(np.sum(np.abs(w_p)))
+    abs_w_p = np.abs(w_p)
+    penalty = l1_penalty * float(np.sum(abs_w_p))
     rss = float(residual @ residual)
     primal = rss + penalty
-    difference = residual - theta
-    terms = l1_penalty * np.abs(w_p) - 2.0 * w_p * scaled_correlation[penalized]
-    distance = float(difference @ difference)
-    gap = distance + float(np.sum(np.maximum(terms, 0.0)))
+    best, plain_gap = None, np.inf
+    for k in range(n_points):
+        theta, correlation = points[:, k], correlations[:, k]
+        if not (np.all(np.isfinite(theta)) and np.all(np.isfinite(correlation))):
+            continue  # a failed extrapolation: skip it
+        if l1_penalty > 0.0 and np.any(penalized):
+            largest = float(np.max(np.abs(correlation[penalized])))
+            if largest > l1_penalty / 2.0:
+                scale = (l1_penalty / 2.0) / largest
+                theta = theta * scale
+                correlation = correlation * scale
+        difference = residual - theta
+        terms = l1_penalty * abs_w_p - 2.0 * w_p * correlation[penalized]
+        distance = float(difference @ difference)
+        gap = distance + float(np.sum(np.maximum(terms, 0.0)))
+        if k == 0:
+            plain_gap = gap
+        if best is None or gap < best[0]:
+            best = (gap, distance, theta, correlation, k)
+    gap, distance, theta, theta_correlation, source = best
     # Rounding: the residual y - Hw carries an error of about δ = 2ε(‖y‖ + Σ|w_j|‖h_j‖). It moves
     # ‖r − θ‖² by up to 2‖r − θ‖δ + δ², and (for λ > 0) the terms by up to 2 Σ|w_j|‖h_j‖ δ.
     spread = float(np.abs(w) @ norms)
@@ -467,7 +556,10 @@ def _gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None):
     floor = 4.0 * delta * delta + 2.0 * delta * np.sqrt(distance)
     if l1_penalty > 0.0:
         floor += 2.0 * delta * spread
-    return primal, gap, floor, correlation
+    return _Check(
+        primal=primal, gap=gap, floor=floor, correlation=correlations[:, 0], theta=theta,
+        theta_correlation=theta_correlation, source=source, n_points=n_points, plain_gap=plain_gap,
+    )
 
 
 def _at_or_above(l1_penalty, lam_max):
@@ -525,6 +617,29 @@ def _zero_result(problem, w_zero, residual_zero, l1_penalty):
 # ------------------------------------------------------------------------------------------------
 # The solver
 # ------------------------------------------------------------------------------------------------
+
+def _check_entry(H, y):
+    """Validate (H, y) at a solver's door without copying a float64 H.
+
+    Returns ``(H, y, owned)``. A plain float64 NumPy array H (C or Fortran order) with finite
+    entries and at least one row and column is used as it is (``owned=False``: the solver only
+    reads it, and :class:`_Scaled` copies it only if it must rescale it); anything else goes
+    through :func:`check_data`, whose copy (Fortran-ordered) the solver owns. Finiteness is
+    checked with ``H.min()`` and ``H.max()`` (NaN and ±inf propagate), so no temporary the size
+    of H is made; every error is :func:`check_data`'s.
+    """
+    if (
+        type(H) is np.ndarray and H.dtype == np.float64 and H.ndim == 2 and H.size > 0
+        and (H.flags.f_contiguous or H.flags.c_contiguous)
+        and np.isfinite(H.min()) and np.isfinite(H.max())
+    ):
+        from ._validation import check_vector
+
+        y = check_vector(y, H.shape[0], "y", "the number of rows of H")
+        return H, y, False
+    H, y = check_data(H, y)
+    return np.asfortranarray(H), y, True
+
 
 def lasso_coordinate_descent(
     H, y, l1_penalty, *, tolerance=DEFAULT_TOLERANCE, max_sweeps=10_000, w0=None, unpenalized=(),
@@ -592,7 +707,7 @@ def lasso_coordinate_descent(
 
     See the book's chapters 4 (the algorithm) and 5 (raw features).
     """
-    H, y = check_data(H, y)
+    H, y, owned = _check_entry(H, y)  # no copy of a float64 H: the solver never writes into it
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
     tolerance = check_positive(tolerance, "tolerance")
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
@@ -600,21 +715,30 @@ def lasso_coordinate_descent(
     w0 = None if w0 is None else check_weights(w0, H.shape[1], "w0")
     if method not in ("working_set", "cyclic"):
         raise ValueError(f'method must be "working_set" or "cyclic", got {method!r}')
-    H = np.asfortranarray(H)  # check_data made a copy: the solver may rescale it in place
     if method == "cyclic":
-        return _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, owned=True)
-    return _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized)
+        return _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, owned=owned)
+    return _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, owned=owned)
 
 
-def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized):
-    """One penalty by the path's working-set solver (H Fortran-ordered and owned)."""
-    from .path import _GramCache, _working_set_fit
+def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *, owned=False,
+                       use_gram=True, working_sets=True, screening=True, extrapolation=True,
+                       work=None, warn=True):
+    """One penalty by the path's working-set solver (H already checked; copied only to rescale).
 
-    problem = _Scaled(H, y, penalized, owned=True)
+    The keyword switches and ``work`` are those of ``path._working_set_fit`` (see
+    :mod:`lassolib.fast`); the defaults are the library's solver.
+    """
+    from .path import _GramCache, _Work, _working_set_fit
+
+    if work is None:
+        work = _Work()
+    problem = _Scaled(H, y, penalized, owned=owned)
     H, y = problem.H, problem.y
+    n_samples, n_features = H.shape
     lam = problem.penalty(l1_penalty)
     w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
     lam_max = _lambda_max(H, penalized, residual_zero)
+    work.flops += 2 * n_samples * n_features  # the correlations of λ_max
     if _at_or_above(lam, lam_max):
         return _zero_result(problem, w_zero, residual_zero, lam)
     if w0 is None:
@@ -625,11 +749,15 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized):
         _, _, _, correlation = _gap(
             H, y, w, lam, penalized, y - H @ w, problem.norms, problem.basis(lam)
         )
-    gram = _GramCache(H, y, full=False)
+        work.flops += 2 * n_samples * n_features
+    gram = _GramCache(H, y, full=None if not working_sets else False)
+    work.flops += gram.flops
     converged, n_sweeps, objective_chunks, step_chunks, primal, gap, _ = _working_set_fit(
-        problem, lam, w, tolerance, max_sweeps, gram, correlation, True, first_chunk=64
+        problem, lam, w, tolerance, max_sweeps, gram, correlation, True, first_chunk=64,
+        use_gram=use_gram, working_sets=working_sets, screening=screening,
+        extrapolation=extrapolation, work=work,
     )
-    if not converged:
+    if not converged and warn:
         warnings.warn(
             f"lasso_coordinate_descent did not converge in {max_sweeps} sweeps at l1_penalty "
             f"{l1_penalty:g}: relative duality gap {_relative(gap, primal):.3g} > tolerance "
@@ -650,20 +778,24 @@ def _initial_step_tolerance(tolerance, primal):
 
 def _solve(
     H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, zero_fit=None, z=None, warn=True,
-    owned=False,
+    owned=False, work=None,
 ):
     """The solver behind the validation: H Fortran-ordered, arguments already checked.
 
     ``zero_fit`` (the unpenalized fit and its λ_max, in the caller's units) may be passed in by
     callers that solve many penalties on one H; ``z`` is accepted for compatibility and
-    recomputed. With ``owned=True`` H may be rescaled in place.
+    recomputed. With ``owned=True`` H may be rescaled in place. ``work`` (a ``path._Work``)
+    receives deterministic counts (see :mod:`lassolib.fast`).
     """
     problem = _Scaled(H, y, penalized, owned=owned)
+    n_samples, n_features = H.shape
     H, y = problem.H, problem.y
     lam = problem.penalty(l1_penalty)
     if zero_fit is None:
         w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
         lam_max = _lambda_max(H, penalized, residual_zero)
+        if work is not None:
+            work.flops += 2 * n_samples * n_features  # the correlations of λ_max
     else:
         w_zero = problem.to_scaled_weights(zero_fit[0])
         residual_zero = np.ldexp(zero_fit[1], problem.b) if problem.b else zero_fit[1]
@@ -693,6 +825,10 @@ def _solve(
         step_chunks.append(max_step_history[:done])
         n_sweeps += done
         chunk = min(2 * chunk, 256)
+        if work is not None:
+            work.n_updates += done * n_features
+            work.flops += done * n_features * n_samples + 2 * n_samples * n_features
+            work.n_gap_checks += 1
         # The certificate, from a fresh residual (which also clears the rounding drift).
         residual = y - H @ w
         primal, gap, floor, _ = _gap(

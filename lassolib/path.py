@@ -28,7 +28,7 @@ from ._validation import (
     check_seed,
     check_unpenalized,
 )
-from .coordinate_descent import DEFAULT_TOLERANCE, _Scaled
+from .coordinate_descent import DEFAULT_TOLERANCE, _check_entry, _Scaled
 from .soft_threshold import _lambda_max, _unpenalized_fit
 
 __all__ = ["penalty_grid", "lasso_path", "cross_validate"]
@@ -117,7 +117,7 @@ def lasso_path(
     See the book's chapter 6.
     """
     n_penalties, min_ratio = _check_grid_arguments(l1_penalties, n_penalties, min_ratio)
-    H, y = check_data(H, y)
+    H, y, owned = _check_entry(H, y)  # no copy of a float64 H: nothing writes into it
     tolerance = check_positive(tolerance, "tolerance")
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
     penalized = check_unpenalized(unpenalized, H.shape[1])
@@ -126,8 +126,7 @@ def lasso_path(
         min_ratio = check_positive(min_ratio, "min_ratio")
     else:
         l1_penalties = _check_penalties(l1_penalties)
-    H = np.asfortranarray(H)  # check_data made a copy: it may be rescaled in place
-    problem = _Scaled(H, y, penalized, owned=True)
+    problem = _Scaled(H, y, penalized, owned=owned)
     w_zero, residual_zero = _unpenalized_fit(problem.H, problem.y, penalized)
     lam_max = _lambda_max(problem.H, penalized, residual_zero)
     if l1_penalties is None:
@@ -232,8 +231,10 @@ class _GramCache:
         self.Hty = H.T @ y
         n_samples, n_features = H.shape
         self.full = n_samples >= n_features if full is None else full
+        self.flops = 0  # n·(new)·(old + new) per extension (see path._Work)
         if self.full:
             self.G = H.T @ H
+            self.flops = n_samples * n_features * n_features
             self.slot = np.arange(n_features)
             self.size = n_features
         else:
@@ -266,6 +267,7 @@ class _GramCache:
             self.G[:old, old:need] = cross
             self.G[old:need, :old] = cross.T
             self.G[old:need, old:need] = H_new.T @ H_new
+            self.flops += self.H.shape[0] * new.size * need
             self.slot[new] = np.arange(old, need)
             self.features = np.concatenate([self.features, new])
             self.size = need
@@ -273,8 +275,67 @@ class _GramCache:
         return self.G[np.ix_(slots, slots)]
 
 
+#: Dual extrapolation uses the last K residuals (or weights) of a working-set sub-problem.
+_EXTRAPOLATION_K = 5
+
+#: A screened feature must clear the safe-sphere test by this relative margin (rounding).
+_SCREEN_MARGIN = 1e-9
+
+
+class _Work:
+    """Deterministic work counters of one solve (read by :mod:`lassolib.fast`).
+
+    ``n_updates``: coordinate updates (one per coordinate visited in a sweep); ``flops``: n per
+    residual-form update, |W| per Gram-form update, 2·n per feature per dual point in a gap
+    check, n·(new)·(old + new) per Gram-block extension (n·D² for a whole Gram matrix);
+    ``n_gap_checks``: gap checks; ``n_screened``: features screened when the solve ended.
+    """
+
+    __slots__ = ("n_updates", "flops", "n_gap_checks", "n_screened", "screened")
+
+    def __init__(self):
+        self.n_updates = self.flops = self.n_gap_checks = self.n_screened = 0
+        self.screened = None  # the boolean mask of the screened features, after a fit
+
+
+def _extrapolated(snapshots, count, G=None):
+    r"""Celer's dual extrapolation (Massias, Gramfort & Salmon 2018) from the last K snapshots.
+
+    ``snapshots`` is the ring buffer the sweeps fill (row ``s % K`` after sweep s; ``count``
+    sweeps so far). For residuals :math:`r_1, …, r_K` (oldest first) and their differences
+    :math:`U = [r_2 - r_1, …, r_K - r_{K-1}]`, solve :math:`(U^\top U) z = \mathbf 1` and return
+    :math:`\sum_k c_k r_{k+1}` with :math:`c = z / \mathbf 1^\top z`: if the residuals follow a
+    linear recursion :math:`r_{t+1} - r^* = A (r_t - r^*)` (as cyclic coordinate descent does
+    near the optimum, once the signs are fixed), this combination removes the K − 1 dominant
+    modes of the error. With ``G`` the snapshots are weights on a working set W with Gram block
+    :math:`G = H_W^\top H_W`: the residual differences are :math:`-H_W \Delta w`, so
+    :math:`U^\top U = \Delta w^\top G\, \Delta w`, and the same combination of the weights is
+    returned (its residual is :math:`y - H_W w_{\text{acc}}`, because the c sum to 1).
+    Returns None when there are fewer than K snapshots or the system is singular; the caller
+    keeps whichever dual point certifies the smaller gap, so a poor extrapolation costs
+    nothing but its computation.
+    """
+    K = snapshots.shape[0]
+    if count < K:
+        return None
+    order = [(count - K + i) % K for i in range(K)]
+    S = snapshots[order]
+    U = np.diff(S, axis=0)
+    M = U @ G @ U.T if G is not None else U @ U.T
+    try:
+        z = np.linalg.solve(M, np.ones(K - 1))
+    except np.linalg.LinAlgError:
+        return None
+    total = float(np.sum(z))
+    if not np.isfinite(total) or total == 0.0:
+        return None
+    out = (z / total) @ S[1:]
+    return out if np.all(np.isfinite(out)) else None
+
+
 def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history,
-                     first_chunk=16):
+                     first_chunk=16, *, use_gram=True, working_sets=True, screening=True,
+                     extrapolation=True, work=None):
     r"""One lasso fit at λ (scaled units) from the warm start ``w`` (updated in place), by working sets.
 
     The working set W holds the unpenalized columns, the nonzero weights and the strongest
@@ -284,21 +345,55 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     cold start or a coarse grid never builds a block of every violator. The sub-problem on W
     runs the book's sweeps, in Gram form when W is small next to n (:class:`_GramCache`) and in
     residual form over the columns of W otherwise. When its sweeps settle, the duality gap of the
-    *whole* problem is computed from a fresh residual (:func:`_gap`); the fit is accepted when
+    *whole* problem is computed from a fresh residual (:func:`_dual_gap`); the fit is accepted when
     gap ≤ ``tolerance`` · objective. Otherwise violators join W, or, if there are none, the
     sub-problem's sweeps continue with a smaller step threshold.
+
+    **Dual extrapolation** (``extrapolation``; Massias, Gramfort & Salmon 2018): the sweeps keep
+    the last K = 5 residuals of the current sub-problem (weights in Gram form), and each gap
+    check also tries the extrapolated residual of :func:`_extrapolated` as a dual point, scaled
+    to be feasible over every (unscreened) feature; the smaller gap is kept. Both are feasible,
+    so the gap stays an upper bound on :math:`P(w) - P^*`.
+
+    **Gap-safe screening** (``screening``; Fercoq, Gramfort & Salmon 2015, Ndiaye et al. 2017).
+    Our dual :math:`D(\theta) = \lVert y\rVert^2 - \lVert y - \theta\rVert^2` (subject to
+    :math:`|h_j^\top\theta| \le \lambda/2`, and :math:`h_j^\top\theta = 0` for unpenalized j) is
+    2-strongly concave: for its maximizer θ* and any feasible θ,
+    :math:`D(\theta) \le D(\theta^*) + \nabla D(\theta^*)^\top(\theta - \theta^*)
+    - \lVert\theta - \theta^*\rVert^2 \le D^* - \lVert\theta - \theta^*\rVert^2` (the linear
+    term is ≤ 0 at a constrained maximum). With :math:`D^* = P^* \le P(w)`,
+
+    .. math:: \lVert\theta - \theta^*\rVert \le \sqrt{P(w) - D(\theta)} = \sqrt{G} = r .
+
+    At the optimum θ* = y − Hw* and :math:`|h_j^\top\theta^*| < \lambda/2` forces
+    :math:`w_j^* = 0` (KKT); since :math:`|h_j^\top\theta^*| \le |h_j^\top\theta| + \lVert h_j\rVert r`,
+    every penalized j with :math:`|h_j^\top\theta| + \lVert h_j\rVert r < \lambda/2` is zero at
+    every optimum. Such features are set to 0 and dropped for the rest of this λ: from W, from
+    the violator search and from the correlations of later checks (whose gaps are then those of
+    the screened problem, which has the same minimum). When that gap is certified, the **final
+    certificate is recomputed over every feature**: a wrong screening can never report
+    ``converged``; if that full gap fails, the screening is undone and the sweeps go on.
+
+    ``work`` (a :class:`_Work`, optional) receives deterministic counts. The switches
+    ``use_gram``, ``working_sets``, ``screening`` and ``extrapolation`` turn the techniques off
+    one by one (:mod:`lassolib.fast`); with ``working_sets=False`` W is every (unscreened)
+    feature from the start.
 
     Returns ``(converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation)``.
     """
     from .coordinate_descent import (
-        _certified,
-        _gap,
+        _NO_SNAPSHOTS,
+        _dual_gap,
         _gram_sweeps,
         _initial_step_tolerance,
         _subset_sweeps,
     )
 
+    if work is None:
+        work = _Work()
     H, y, z, norms, penalized = problem.H, problem.y, problem.z, problem.norms, problem.penalized
+    n_samples, n_features = H.shape
+    basis = problem.basis(lam)
     half = lam / 2.0
     residual = y - H @ w
     primal = float(residual @ residual) + lam * float(np.sum(np.abs(w[penalized])))
@@ -307,21 +402,28 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     # Sweeps over a working set cost far less than a certificate over all of H (two products
     # with H), so the sweeps settle further before the first check than in the plain loop.
     step_tolerance = 1e-2 * _initial_step_tolerance(tolerance, primal)
-    keep = (w != 0.0) | ~penalized
-    grow = max(10, int(np.count_nonzero(keep)))
-    working = np.flatnonzero(keep)
+    if working_sets:
+        keep = (w != 0.0) | ~penalized
+        grow = max(10, int(np.count_nonzero(keep)))
+        working = np.flatnonzero(keep)
+    else:
+        grow, working = 0, np.arange(n_features)
+    screened = np.zeros(n_features, dtype=bool)
     n_sweeps, converged, gap, chunk = 0, False, np.inf, first_chunk
-    add_violators = True
+    add_violators = working_sets
     block = None  # (working set, G_WW, (Hᵀy)_W) while W is unchanged
+    K = _EXTRAPOLATION_K
+    snapshots, snapshot_count, snapshot_key = _NO_SNAPSHOTS, 0, None
     # The Gram form computes h_jᵀr as (Hᵀy)_j − (Gw)_j, which loses digits to cancellation
     # when y is far from 0 (uncentered data): if the sweeps have settled three times without
     # the gap passing, the sub-problem continues in residual form.
     tightenings = 0
+    yty = float(y @ y)
     while True:
         if add_violators:
             # The strongest violators outside W (at most `grow` of them) join it.
             score = (np.abs(correlation) - half) / np.where(norms > 0.0, norms, np.inf)
-            outside = penalized & (score > 0.0)
+            outside = penalized & (score > 0.0) & ~screened
             outside[working] = False
             candidates = np.flatnonzero(outside)
             if candidates.size > grow:
@@ -329,56 +431,113 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             if candidates.size:
                 working = np.union1d(working, candidates)
                 grow *= 2
-        budget = min(chunk, max_sweeps - n_sweeps)
+        in_gram = bool(use_gram and working.size and tightenings < 3 and gram.allows(working))
+        # A gap check costs 2·n per feature checked and dual point; when screening has made it
+        # cheap next to a sweep of W, check more often (at least every 16 sweeps).
+        n_checked = n_features - int(np.count_nonzero(screened))
+        check_cost = 2 * n_samples * n_checked * (2 if extrapolation else 1)
+        sweep_cost = max(1, working.size * (working.size if in_gram else n_samples))
+        budget = min(chunk, max(16, 4 * check_cost // sweep_cost), max_sweeps - n_sweeps)
         objective_history = np.empty(budget + 1)
         max_step_history = np.empty(budget)
-        if working.size and tightenings < 3 and gram.allows(working):
+        if extrapolation and working.size:
+            key = (in_gram, working)
+            if snapshot_key is None or snapshot_key[0] != in_gram or snapshot_key[1] is not working:
+                snapshots = np.empty((K, working.size if in_gram else n_samples))
+                snapshot_count, snapshot_key = 0, key
+        if in_gram:
             if block is None or block[0] is not working:
+                before = gram.flops
                 block = (working, gram.block(working), gram.Hty[working])
+                work.flops += gram.flops - before
             _, G, Hty = block
             w_w = w[working]
             Gw = G @ w_w
             done, met = _gram_sweeps(
-                G, Hty, float(y @ y), w_w, Gw, penalized[working], lam, step_tolerance, budget,
-                objective_history, max_step_history,
+                G, Hty, yty, w_w, Gw, penalized[working], lam, step_tolerance, budget,
+                objective_history, max_step_history, snapshots, snapshot_count % K,
             )
             w[working] = w_w
-            G = None
+            work.flops += done * working.size * working.size
         elif working.size:
             with quiet_degenerate_layout(H):
                 done, met = _subset_sweeps(
                     H, w, residual, z, working, penalized, lam, step_tolerance, budget,
-                    objective_history, max_step_history,
+                    objective_history, max_step_history, snapshots, snapshot_count % K,
                 )
+            work.flops += done * working.size * n_samples
         else:
             done, met = 0, True
+        work.n_updates += done * working.size
+        snapshot_count += done
         if keep_history:
             objective_chunks.append(objective_history[1 : done + 1])
             step_chunks.append(max_step_history[:done])
         n_sweeps += done
         chunk = min(2 * chunk, 256)
-        residual = y - H @ w
-        primal, gap, floor, correlation = _gap(
-            H, y, w, lam, penalized, residual, norms, problem.basis(lam)
-        )
+        extra = None
+        if extrapolation and working.size:
+            if in_gram:
+                w_acc = _extrapolated(snapshots, snapshot_count, block[1])
+                if w_acc is not None:
+                    candidate = w.copy()
+                    candidate[working] = w_acc
+                    both = y[:, None] - H @ np.column_stack([w, candidate])
+                    residual, extra = both[:, 0].copy(), both[:, 1].copy()
+            else:
+                extra = _extrapolated(snapshots, snapshot_count)
+        if extra is None:
+            residual = y - H @ w
+        features = np.flatnonzero(~screened) if screened.any() else None
+        check = _dual_gap(H, y, w, lam, penalized, residual, norms, basis, extra, features)
+        work.n_gap_checks += 1
+        work.flops += 2 * n_samples * (n_features if features is None else features.size) * check.n_points
+        if features is not None and (check.certified(tolerance)
+                                     or n_sweeps >= max_sweeps):
+            # The final certificate is always over every feature.
+            check = _dual_gap(H, y, w, lam, penalized, residual, norms, basis, extra, None)
+            work.n_gap_checks += 1
+            work.flops += 2 * n_samples * n_features * check.n_points
+            features = None
+            if not check.certified(tolerance):
+                screened[:] = False  # a screening rounding got wrong: undo it, keep sweeping
+                if not working_sets:
+                    working, block = np.arange(n_features), None
+        primal, gap, floor, correlation = check.primal, check.gap, check.floor, check.correlation
         if keep_history and done:
             objective_chunks[-1][-1] = primal
-        if _certified(primal, gap, floor, tolerance):
+        if features is None and check.certified(tolerance):
             converged = True
             break
         if n_sweeps >= max_sweeps:
             break
+        if screening and lam > 0.0:
+            radius = np.sqrt(gap + floor)
+            newly = penalized & ~screened & (
+                np.abs(check.theta_correlation) + norms * radius < half * (1.0 - _SCREEN_MARGIN)
+            )
+            if newly.any():
+                zeroed = newly & (w != 0.0)
+                if zeroed.any():
+                    w[zeroed] = 0.0
+                    residual = y - H @ w
+                screened |= newly
+                if screened[working].any():
+                    working = working[~screened[working]]
+                    block = None
         # Not certified. If the sweeps settled, either W misses violators (they join it) or the
         # sub-problem needs more accuracy; if the chunk's budget ran out, keep sweeping.
         add_violators = False
         if met:
-            violators = penalized & (np.abs(correlation) > half)
+            violators = penalized & ~screened & (np.abs(correlation) > half)
             violators[working] = False
-            if violators.any():
+            if violators.any() and working_sets:
                 add_violators = True
             else:
                 step_tolerance *= 0.1
                 tightenings += 1
+    work.n_screened = int(np.count_nonzero(screened))
+    work.screened = screened
     return converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation
 
 

@@ -136,8 +136,10 @@ def sklearn_tolerance(reference):
 def test_agrees_with_sklearn(problem, unit, sklearn_reference, record_property, name, fraction):
     H, y, unpenalized = build_case(problem, unit, name)
     lam = fraction * lambda_max(H, y, unpenalized=unpenalized)
+    # A relative gap ε puts the fitted values within sqrt(ε·P) of the optimum (the weights within
+    # that over the smallest singular value): comparing weights to 1e-8 asks for the rounding floor.
     result = lasso_coordinate_descent(
-        H, y, lam, tolerance=1e-12, max_sweeps=1_000_000, unpenalized=unpenalized
+        H, y, lam, tolerance=1e-16, max_sweeps=1_000_000, unpenalized=unpenalized
     )
     reference = sklearn_reference(H, y, lam, intercept=bool(unpenalized))
     difference = float(np.abs(result.weights - reference).max())
@@ -292,12 +294,15 @@ def test_warm_start_reaches_the_same_solution(problem, unit):
     H, y = problem(40, 12, seed=12, correlation=0.6)
     H = unit(H)
     lam = 0.1 * lambda_max(H, y)
-    cold = lasso_coordinate_descent(H, y, lam, tolerance=1e-12)
-    warm = lasso_coordinate_descent(H, y, lam, tolerance=1e-12, w0=cold.weights + 0.3)
+    # A relative gap ε puts the fitted values within sqrt(ε·P) of the optimum (the weights within
+    # that over the smallest singular value): comparing weights to 1e-8 asks for the rounding floor.
+    cold = lasso_coordinate_descent(H, y, lam, tolerance=1e-16)
+    warm = lasso_coordinate_descent(H, y, lam, tolerance=1e-16, w0=cold.weights + 0.3)
     np.testing.assert_allclose(warm.weights, cold.weights, atol=1e-9)
-    # started at the solution, one sweep suffices
+    # started at the solution, a few sweeps suffice (the first gap check needs K = 5 sweeps of
+    # history for its extrapolated dual point)
     again = lasso_coordinate_descent(H, y, lam, tolerance=1e-10, w0=cold.weights)
-    assert again.n_sweeps == 1 and again.converged
+    assert again.n_sweeps <= 5 and again.converged
 
 
 def test_result_bookkeeping(problem, unit):

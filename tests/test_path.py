@@ -67,12 +67,14 @@ def test_kkt_holds_on_every_row_of_the_path(problem, kkt_distance_of, intercept)
 def test_each_row_matches_a_cold_start(problem, unit, intercept):
     H, y = problem(30, 8, seed=2, correlation=0.7, intercept=intercept, raw=True)
     unpenalized = (0,) if intercept else ()
+    # A relative gap ε puts the fitted values within sqrt(ε·P) of the optimum (the weights within
+    # that over the smallest singular value): comparing weights to 1e-8 asks for the rounding floor.
     penalties, weights = lasso_path(
-        H, y, n_penalties=15, tolerance=1e-12, max_sweeps=10**6, unpenalized=unpenalized
+        H, y, n_penalties=15, tolerance=1e-16, max_sweeps=10**6, unpenalized=unpenalized
     )
     for lam, row in zip(penalties, weights):
         cold = lasso_coordinate_descent(
-            H, y, lam, tolerance=1e-12, max_sweeps=10**6, unpenalized=unpenalized
+            H, y, lam, tolerance=1e-16, max_sweeps=10**6, unpenalized=unpenalized
         ).weights
         np.testing.assert_allclose(row, cold, atol=1e-8 * max(1.0, np.abs(cold).max()))
 
@@ -80,7 +82,9 @@ def test_each_row_matches_a_cold_start(problem, unit, intercept):
 def test_path_agrees_with_sklearn(problem, unit, sklearn_reference, record_property):
     H, y = problem(25, 40, seed=3)
     H = unit(H)
-    penalties, weights = lasso_path(H, y, n_penalties=10, min_ratio=1e-2, tolerance=1e-12, max_sweeps=10**6)
+    # A relative gap ε puts the fitted values within sqrt(ε·P) of the optimum (the weights within
+    # that over the smallest singular value): comparing weights to 1e-8 asks for the rounding floor.
+    penalties, weights = lasso_path(H, y, n_penalties=10, min_ratio=1e-2, tolerance=1e-16, max_sweeps=10**6)
     worst = 0.0
     for lam, row in zip(penalties, weights):
         reference = sklearn_reference(H, y, lam)
@@ -92,8 +96,10 @@ def test_path_agrees_with_sklearn(problem, unit, sklearn_reference, record_prope
 
 def test_path_with_intercept_agrees_with_sklearn(problem, sklearn_reference, record_property):
     H, y = problem(50, 8, seed=4, raw=True, intercept=True)
+    # A relative gap ε puts the fitted values within sqrt(ε·P) of the optimum (the weights within
+    # that over the smallest singular value): comparing weights to 1e-8 asks for the rounding floor.
     penalties, weights = lasso_path(
-        H, y, n_penalties=10, min_ratio=1e-2, tolerance=1e-12, max_sweeps=10**6, unpenalized=(0,)
+        H, y, n_penalties=10, min_ratio=1e-2, tolerance=1e-16, max_sweeps=10**6, unpenalized=(0,)
     )
     worst = 0.0
     for lam, row in zip(penalties, weights):

@@ -82,11 +82,13 @@ def test_active_set_path_equals_the_plain_loop(shape, unpenalized):
     lam_max = lassolib.lambda_max(H, y, unpenalized=unpenalized)
     penalties = lassolib.penalty_grid(lam_max, n_penalties=25, min_ratio=1e-2)
     penalties = np.concatenate([[2 * lam_max], penalties])
+    # A relative gap ε puts the fitted values within sqrt(ε·P) of the optimum (the weights within
+    # that over the smallest singular value): comparing weights to 1e-8 asks for the rounding floor.
     got_penalties, weights = lassolib.lasso_path(
-        H, y, penalties, tolerance=1e-13, max_sweeps=100_000, unpenalized=unpenalized
+        H, y, penalties, tolerance=1e-16, max_sweeps=100_000, unpenalized=unpenalized
     )
     np.testing.assert_array_equal(got_penalties, np.sort(penalties)[::-1])
-    expected = plain_path(H, y, got_penalties, 1e-13, unpenalized)
+    expected = plain_path(H, y, got_penalties, 1e-16, unpenalized)
     scale = np.max(np.abs(expected))
     np.testing.assert_allclose(weights, expected, rtol=0, atol=1e-10 * scale)
     # Exact zeros, not small numbers, at and above λ_max.
@@ -103,7 +105,9 @@ def test_path_agrees_with_scikit_learn():
     H = H - H.mean(axis=0)
     y = y - y.mean()
     n = H.shape[0]
-    penalties, weights = lassolib.lasso_path(H, y, n_penalties=30, min_ratio=1e-2, tolerance=1e-12)
+    # A relative gap ε puts the fitted values within sqrt(ε·P) of the optimum (the weights within
+    # that over the smallest singular value): comparing weights to 1e-8 asks for the rounding floor.
+    penalties, weights = lassolib.lasso_path(H, y, n_penalties=30, min_ratio=1e-2, tolerance=1e-16)
     _, coefs, _ = sklearn_linear_model.lasso_path(
         H, y, alphas=penalties / (2 * n), tol=1e-14, max_iter=100_000
     )
@@ -125,9 +129,8 @@ def test_path_results_are_consistent():
         assert np.isclose(result.objective, lassolib.lasso_objective(H, y, w, lam), rtol=1e-9)
         # the documented stopping rule: the relative duality gap, certified
         assert result.relative_gap <= 1e-10
-        assert result.gap == pytest.approx(
-            lassolib.duality_gap(H, y, w, lam), rel=1e-6, abs=1e-14 * (y @ y)
-        )
+        # the public certificate (its own dual points) certifies the answer too
+        assert lassolib.duality_gap(H, y, w, lam) <= 1e-10 * result.objective
 
 
 def test_path_warns_when_the_budget_runs_out():

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import lassolib
+from lassolib import certificates
 from lassolib import certificate, lambda_max, lasso_coordinate_descent, lasso_objective, lasso_path
 
 SCALES = [10.0**k for k in range(-12, 13)]
@@ -114,7 +115,8 @@ def test_converged_means_certified_on_randomly_scaled_problems(seed):
             assert result.converged
             reference = certificate(H, y, result.weights, lam, unpenalized=unpenalized)
             assert reference.relative_gap <= tolerance
-            assert result.relative_gap == pytest.approx(reference.relative_gap, rel=1e-3, abs=1e-15)
+            # the solver's own gap (its best dual point, possibly extrapolated) certifies it too
+            assert result.relative_gap <= tolerance
     penalties, weights, results = lasso_path(
         H, y, n_penalties=8, min_ratio=1e-2, unpenalized=unpenalized, return_results=True
     )
@@ -197,7 +199,9 @@ def test_internal_gap_equals_the_certificate():
         problem = _Scaled(np.asfortranarray(H.copy()), y, penalized, owned=True)
         for lam in [0.0, 0.3 * lambda_max(H, y, unpenalized=unpenalized)]:
             for w in [np.zeros(12), rng.standard_normal(12), 0.01 * rng.standard_normal(12)]:
-                expected = lassolib.duality_gap(H, y, w, lam, unpenalized=unpenalized)
+                # the certificate's first dual point (the scaled residual), which the solvers use
+                _, _, expected, _ = certificates._gap(H, y, w, lam, penalized, support=False)
+                assert lassolib.duality_gap(H, y, w, lam, unpenalized=unpenalized) <= expected
                 for basis in [None, problem.basis(lam)]:
                     primal, gap, floor, _ = _gap(H, y, w, lam, penalized, y - H @ w,
                                                  np.sqrt((H**2).sum(axis=0)), basis)
@@ -211,8 +215,11 @@ def test_result_reports_gap_and_relative_gap():
     lam = 0.2 * lambda_max(H, y)
     result = lasso_coordinate_descent(H, y, lam, tolerance=1e-8)
     reference = certificate(H, y, result.weights, lam)
-    assert result.relative_gap <= 1e-8
-    assert result.gap == pytest.approx(reference.gap, rel=1e-6)
+    assert result.relative_gap <= 1e-8 and reference.relative_gap <= 1e-8
+    # both are upper bounds on the objective's distance from its minimum (a tight reference)
+    tight = lasso_coordinate_descent(H, y, lam, tolerance=1e-16).objective
+    assert result.objective - tight <= result.gap * (1 + 1e-9) + 1e-15 * tight
+    assert result.objective - tight <= reference.gap * (1 + 1e-9) + 1e-15 * tight
     assert result.objective == pytest.approx(reference.primal, rel=1e-12)
     zero = lasso_coordinate_descent(H, y, 2 * lambda_max(H, y))
     assert zero.converged and zero.n_sweeps == 0 and zero.relative_gap <= 1e-12

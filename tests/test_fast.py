@@ -1,0 +1,347 @@
+"""Issue 10: the fast solver's techniques — dual extrapolation, gap-safe screening, no copy of H —
+and lassolib.fast (chapter 9's module).
+
+Every certificate is checked against an optimum computed independently: scikit-learn's Lasso at
+tol=1e-14 (λ = 2nα) or, in extreme units where scikit-learn cannot be used, lassolib's plain
+cyclic loop run to the rounding floor.
+"""
+
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+
+import lassolib
+from lassolib import fast, lambda_max, lasso_coordinate_descent, lasso_objective
+from lassolib.coordinate_descent import _dual_gap, _solve_working_set
+from lassolib.path import _extrapolated, _Work
+
+
+def make_problem(kind, seed=0):
+    rng = np.random.default_rng(seed)
+    if kind == "wide":
+        n, D, k = 40, 300, 8
+    elif kind == "tall":
+        n, D, k = 400, 20, 6
+    elif kind == "correlated":
+        n, D, k = 60, 40, 8
+    elif kind == "intercept":
+        n, D, k = 50, 30, 6
+    else:
+        raise ValueError(kind)
+    H = rng.standard_normal((n, D))
+    if kind == "correlated":
+        H = 0.9 * rng.standard_normal((n, 1)) + np.sqrt(1 - 0.9**2) * H
+    w = np.zeros(D)
+    w[rng.choice(D, k, replace=False)] = rng.uniform(1, 3, k) * rng.choice([-1, 1], k)
+    y = H @ w + 0.5 * rng.standard_normal(n)
+    unpenalized = ()
+    if kind == "intercept":
+        H[:, 0] = 1.0
+        y = y + 5.0
+        unpenalized = (0,)
+    return H, y, unpenalized
+
+
+def sklearn_optimum(H, y, lam, unpenalized):
+    """(P*, w*) from scikit-learn at tol=1e-14; an unpenalized column 0 is projected off."""
+    linear_model = pytest.importorskip("sklearn.linear_model")
+    n = H.shape[0]
+    if unpenalized:
+        U = H[:, :1]
+        X = H[:, 1:] - U @ np.linalg.lstsq(U, H[:, 1:], rcond=None)[0]
+        target = y - U @ np.linalg.lstsq(U, y, rcond=None)[0]
+    else:
+        X, target = H, y
+    model = linear_model.Lasso(alpha=lam / (2 * n), fit_intercept=False, tol=1e-14,
+                               max_iter=10**6).fit(X, target)
+    w = model.coef_
+    if unpenalized:
+        w0 = np.linalg.lstsq(H[:, :1], y - H[:, 1:] @ w, rcond=None)[0]
+        w = np.concatenate([w0, w])
+    return lasso_objective(H, y, w, lam, unpenalized=unpenalized), w
+
+
+KINDS = ["wide", "tall", "correlated", "intercept"]
+
+
+# ---- 1. dual extrapolation: the gap stays an upper bound on P(w) − P* ---------------------------
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("fraction", [0.3, 0.05, 0.02])
+def test_reported_gap_bounds_the_objective_excess(kind, fraction):
+    H, y, unpenalized = make_problem(kind)
+    lam = fraction * lambda_max(H, y, unpenalized=unpenalized)
+    optimum, _ = sklearn_optimum(H, y, lam, unpenalized)
+    for tolerance in (1e-3, 1e-6, 1e-9, 1e-12):
+        result = lasso_coordinate_descent(H, y, lam, tolerance=tolerance, unpenalized=unpenalized)
+        assert result.converged and result.relative_gap <= tolerance
+        excess = result.objective - optimum
+        assert excess <= result.gap + 1e-13 * optimum, (tolerance, excess, result.gap)
+
+
+@pytest.mark.parametrize("exponent", [-200, 200])
+@pytest.mark.parametrize("kind", ["wide", "intercept"])
+def test_reported_gap_bounds_the_excess_in_extreme_units(kind, exponent):
+    H, y, unpenalized = make_problem(kind, seed=1)
+    lam = 0.05 * lambda_max(H, y, unpenalized=unpenalized)
+    optimum, _ = sklearn_optimum(H, y, lam, unpenalized)
+    scale = 10.0**exponent
+    for tolerance in (1e-4, 1e-8, 1e-12):
+        # H in units 1e±200, the weights in the inverse units, λ·|w_j| unchanged with λ·scale:
+        # the same objective and optimum
+        result = lasso_coordinate_descent(H * scale, y, lam * scale, tolerance=tolerance,
+                                          unpenalized=unpenalized)
+        assert result.converged and result.relative_gap <= tolerance
+        excess = result.objective - optimum
+        assert excess <= result.gap + 1e-13 * optimum
+        # and y in units 1e±100 (its square, the objective, in 1e±200)
+        small = 10.0 ** (exponent // 2)
+        result = lasso_coordinate_descent(H, small * y, small * lam, tolerance=tolerance,
+                                          unpenalized=unpenalized)
+        assert result.converged and result.relative_gap <= tolerance
+        assert result.objective / small**2 - optimum <= result.gap / small**2 + 1e-13 * optimum
+
+
+def test_any_extra_dual_point_gives_a_valid_gap():
+    """_dual_gap projects and scales *any* candidate into the feasible set: even a random one."""
+    rng = np.random.default_rng(3)
+    for kind in KINDS:
+        H, y, unpenalized = make_problem(kind, seed=2)
+        penalized = np.ones(H.shape[1], dtype=bool)
+        penalized[list(unpenalized)] = False
+        lam = 0.1 * lambda_max(H, y, unpenalized=unpenalized)
+        optimum, w_star = sklearn_optimum(H, y, lam, unpenalized)
+        problem = lassolib.coordinate_descent._Scaled(H, y, penalized, owned=False)
+        norms = np.sqrt((H**2).sum(axis=0))
+        for trial in range(20):
+            w = w_star + 10.0 ** rng.uniform(-8, 0) * rng.standard_normal(w_star.size)
+            residual = y - H @ w
+            extra = residual + 10.0 ** rng.uniform(-8, 1) * rng.standard_normal(y.size)
+            check = _dual_gap(H, y, w, lam, penalized, residual, norms, problem.basis(lam), extra)
+            excess = lasso_objective(H, y, w, lam, unpenalized=unpenalized) - optimum
+            assert excess <= check.gap + 1e-12 * optimum
+            assert check.gap <= check.plain_gap
+            # the chosen dual point is feasible
+            corr = H.T @ check.theta
+            assert np.all(np.abs(corr[penalized]) <= lam / 2 * (1 + 1e-12))
+            assert np.all(np.abs(corr[~penalized]) <= 1e-9 * np.abs(corr).max() + 1e-300)
+
+
+def test_extrapolation_is_exact_on_a_linear_recursion():
+    """r_t = r* + A^t e: with K = 5 residuals (4 differences) an error in 3 modes is removed
+    exactly (a degree-3 polynomial p with p(1) = 1 vanishes at A's 3 eigenvalues)."""
+    rng = np.random.default_rng(0)
+    n = 30
+    Q, _ = np.linalg.qr(rng.standard_normal((n, 3)))
+    A = Q @ np.diag([0.9, 0.7, -0.5]) @ Q.T
+    r_star, e = rng.standard_normal(n), Q @ rng.standard_normal(3)
+    snapshots = np.empty((5, n))
+    state = e.copy()
+    for t in range(8):  # a ring buffer, as the sweeps fill it
+        state = A @ state
+        snapshots[t % 5] = r_star + state
+    np.testing.assert_allclose(_extrapolated(snapshots, 8), r_star, atol=1e-9)
+    assert np.abs(snapshots[7 % 5] - r_star).max() > 1e-2  # the last residual itself is far
+    assert _extrapolated(snapshots, 4) is None  # fewer than K snapshots
+
+
+# ---- 2. gap-safe screening: only features that are zero at the optimum --------------------------
+
+@pytest.mark.parametrize("seed", range(12))
+def test_screened_features_are_zero_at_the_optimum(seed):
+    kind = KINDS[seed % len(KINDS)]
+    H, y, unpenalized = make_problem(kind, seed=seed)
+    penalized = np.ones(H.shape[1], dtype=bool)
+    penalized[list(unpenalized)] = False
+    total = 0
+    for fraction in (0.5, 0.1, 0.02):
+        lam = fraction * lambda_max(H, y, unpenalized=unpenalized)
+        _, w_star = sklearn_optimum(H, y, lam, unpenalized)
+        work = _Work()
+        result = _solve_working_set(np.asfortranarray(H), y, lam, 1e-12, 10_000, None, penalized,
+                                    work=work)
+        assert result.converged
+        if work.screened is not None:
+            screened = np.flatnonzero(work.screened)
+            total += screened.size
+            assert np.all(w_star[screened] == 0.0), (kind, fraction, screened)
+            assert np.all(result.weights[screened] == 0.0)
+            assert penalized[screened].all()
+    if kind in ("wide", "correlated"):
+        assert total > 0  # the test can fail: screening does happen
+
+
+def test_screening_screens_on_a_sparse_wide_problem():
+    H, y, _ = make_problem("wide", seed=5)
+    lam = 0.1 * lambda_max(H, y)
+    result = fast.solve_with(H, y, lam, gram=True, working_set=True, screening=True)
+    assert result.converged and result.n_screened > H.shape[1] // 2
+
+
+# ---- 3. memory: the caller's H is neither copied nor written -----------------------------------
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("scale", [1.0, 1e200, 1e-200])
+def test_the_callers_arrays_are_unchanged(order, scale):
+    """In units 1e±200 the solver must rescale H: it does so on a copy."""
+    H, y, unpenalized = make_problem("intercept", seed=6)
+    H = np.array(H * scale, order=order)
+    H_before, y_before = H.copy(), y.copy()
+    lam = 0.1 * lambda_max(H, y, unpenalized=unpenalized)
+    for method in ("working_set", "cyclic"):
+        result = lasso_coordinate_descent(H, y, lam, unpenalized=unpenalized, method=method)
+        assert result.converged
+    lassolib.lasso_path(H, y, n_penalties=5, unpenalized=unpenalized)
+    np.testing.assert_array_equal(H, H_before)
+    np.testing.assert_array_equal(y, y_before)
+    assert H.flags.writeable
+
+
+def test_a_single_fit_does_not_copy_H():
+    rng = np.random.default_rng(7)
+    H = np.asfortranarray(rng.standard_normal((2000, 500)))
+    y = H[:, :10] @ rng.standard_normal(10) + rng.standard_normal(2000)
+    lam = 0.05 * lambda_max(H, y)
+    lasso_coordinate_descent(H, y, lam)  # compile outside the measurement
+    tracemalloc.start()
+    try:
+        result = lasso_coordinate_descent(H, y, lam)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.converged
+    assert peak < 1.3 * H.nbytes, peak / H.nbytes
+
+
+@pytest.mark.parametrize(
+    "H, message",
+    [
+        (np.array([[1.0, np.nan], [0.0, 1.0], [1.0, 1.0]]), "NaN or inf"),
+        (np.array([[1.0, np.inf], [0.0, 1.0], [1.0, 1.0]]), "NaN or inf"),
+        (np.empty((3, 0)), "zero features"),
+        (np.ones(3), "2-D"),
+    ],
+)
+def test_validation_errors_are_kept_without_the_copy(H, message):
+    with pytest.raises(ValueError, match=message):
+        lasso_coordinate_descent(H, np.ones(3), 0.1)
+    with pytest.raises(ValueError, match=message):
+        lassolib.lasso_path(H, np.ones(3), n_penalties=3)
+
+
+# ---- 4. lassolib.fast -----------------------------------------------------------------------------
+
+def test_techniques_constant():
+    assert fast.TECHNIQUES == ("gram", "working_set", "screening", "extrapolation")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_row_of_the_table_is_certified_and_agrees_with_scikit_learn(kind):
+    H, y, unpenalized = make_problem(kind, seed=8)
+    lam = 0.02 * lambda_max(H, y, unpenalized=unpenalized)
+    optimum, _ = sklearn_optimum(H, y, lam, unpenalized)
+    rows = fast.technique_table(H, y, lam, unpenalized=unpenalized)
+    assert [row["technique"] for row in rows] == [
+        "plain cyclic loop", "+ Gram form", "+ working sets", "+ gap-safe screening",
+        "+ dual extrapolation",
+    ]
+    for row in rows:
+        assert row["converged"] and row["relative_gap"] <= 1e-12
+        assert abs(row["objective"] - optimum) <= 1e-11 * optimum
+        assert row["n_updates"] > 0 and row["flops"] > 0 and row["n_gap_checks"] > 0
+    assert rows[0]["techniques"] == () and rows[-1]["techniques"] == fast.TECHNIQUES
+
+
+def test_the_table_on_the_diabetes_problem():
+    problem = lassolib.diabetes_problem()
+    lam = 0.01 * lambda_max(problem.H, problem.y, unpenalized=(0,))
+    rows = fast.technique_table(problem.H, problem.y, lam, unpenalized=(0,))
+    reference = rows[0]["objective"]
+    for row in rows:
+        assert row["converged"]
+        assert abs(row["objective"] - reference) <= 1e-12 * reference
+    assert rows == fast.technique_table(problem.H, problem.y, lam, unpenalized=(0,)) or all(
+        {k: v for k, v in a.items()} == {k: v for k, v in b.items()}
+        for a, b in zip(rows, fast.technique_table(problem.H, problem.y, lam, unpenalized=(0,)))
+    )
+
+
+def test_counts_are_deterministic():
+    H, y, _ = make_problem("wide", seed=9)
+    lam = 0.05 * lambda_max(H, y)
+    first = fast.technique_table(H, y, lam)
+    second = fast.technique_table(H, y, lam)
+    keys = ("n_sweeps", "n_updates", "n_gap_checks", "n_screened", "flops", "objective",
+            "relative_gap")
+    for a, b in zip(first, second):
+        assert [a[k] for k in keys] == [b[k] for k in keys]
+
+
+def test_all_off_is_the_plain_loop_and_all_on_is_the_default():
+    H, y, unpenalized = make_problem("intercept", seed=10)
+    lam = 0.05 * lambda_max(H, y, unpenalized=unpenalized)
+    plain = fast.solve_with(H, y, lam, unpenalized=unpenalized)
+    cyclic = lasso_coordinate_descent(H, y, lam, unpenalized=unpenalized, method="cyclic")
+    np.testing.assert_array_equal(plain.weights, cyclic.weights)
+    assert plain.n_sweeps == cyclic.n_sweeps and plain.n_screened == 0
+    every = fast.solve_with(H, y, lam, unpenalized=unpenalized, gram=True, working_set=True,
+                            screening=True, extrapolation=True)
+    default = lasso_coordinate_descent(H, y, lam, unpenalized=unpenalized)
+    np.testing.assert_array_equal(every.weights, default.weights)
+    assert every.n_sweeps == default.n_sweeps and every.gap == default.gap
+
+
+def test_working_sets_cut_the_flops_on_a_wide_problem():
+    H, y, _ = make_problem("wide", seed=11)
+    lam = 0.05 * lambda_max(H, y)
+    without = fast.solve_with(H, y, lam, gram=True)
+    with_sets = fast.solve_with(H, y, lam, gram=True, working_set=True)
+    assert without.converged and with_sets.converged
+    assert with_sets.flops < 0.5 * without.flops
+    assert with_sets.n_updates < without.n_updates
+
+
+def test_gram_form_cuts_the_flops_on_a_tall_problem():
+    rng = np.random.default_rng(12)
+    H = 0.8 * rng.standard_normal((2000, 1)) + 0.6 * rng.standard_normal((2000, 20))
+    y = H[:, :5] @ rng.uniform(1, 2, 5) + rng.standard_normal(2000)
+    lam = 0.01 * lambda_max(H, y)
+    plain = fast.solve_with(H, y, lam)
+    gram = fast.solve_with(H, y, lam, gram=True)
+    assert gram.flops < plain.flops
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(gram=1), "gram must be True or False"),
+        (dict(screening="yes"), "screening must be True or False"),
+        (dict(tolerance=0.0), "tolerance"),
+        (dict(max_sweeps=0), "max_sweeps"),
+        (dict(unpenalized=(99,)), "out of range"),
+    ],
+)
+def test_solve_with_validates_its_arguments(kwargs, message):
+    H, y, _ = make_problem("tall", seed=13)
+    with pytest.raises(ValueError, match=message):
+        fast.solve_with(H, y, 1.0, **kwargs)
+
+
+def test_solve_with_validates_the_data_and_the_penalty():
+    H, y, _ = make_problem("tall", seed=13)
+    with pytest.raises(ValueError, match="l1_penalty"):
+        fast.solve_with(H, y, -1.0)
+    with pytest.raises(ValueError, match="length"):
+        fast.solve_with(H, y[:-1], 1.0)
+    with pytest.raises(ValueError, match="tolerance"):
+        fast.technique_table(H, y, 1.0, tolerance=-1.0)
+
+
+def test_solve_with_warns_when_the_budget_runs_out():
+    H, y, _ = make_problem("correlated", seed=14)
+    lam = 0.001 * lambda_max(H, y)
+    with pytest.warns(lassolib.ConvergenceWarning):
+        result = fast.solve_with(H, y, lam, gram=True, working_set=True, max_sweeps=2)
+    assert not result.converged
