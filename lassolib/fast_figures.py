@@ -11,6 +11,9 @@ checked by strict nbval. It reads the stored file with :func:`load_benchmark` an
 - :func:`plot_gap_curve`: the certified relative duality gap against time of every solver run
   at a ladder of tolerances, for one of the cases the file has curves for (:func:`curve_cases`).
 
+and, computed live rather than read: :func:`plot_technique_work`, the deterministic work of
+:func:`lassolib.fast.technique_table`'s rows relative to the plain loop.
+
 Every caption is written from the file itself (:func:`provenance`: date, machine, load, note),
 so that a new ``make bench`` only needs the notebook re-executed.
 """
@@ -38,6 +41,7 @@ __all__ = [
     "plot_peer_ratios",
     "curve_cases",
     "plot_gap_curve",
+    "plot_technique_work",
 ]
 
 SCHEMA = "lassolib-bench/1"
@@ -376,4 +380,50 @@ def plot_gap_curve(report, case=None, *, ax=None):
     ax.grid(color="0.88", linewidth=0.6)
     ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3,
                      frameon=False, fontsize=9.0)
+    return ax
+
+
+def plot_technique_work(tables, *, ax=None):
+    r"""The work of each row of :func:`lassolib.fast.technique_table`, relative to the plain loop.
+
+    Parameters
+    ----------
+    tables : dict mapping a problem's name to its technique table (a list of row dicts with
+        ``"technique"`` and ``"flops"``, the first row the plain cyclic loop)
+
+    Horizontal bars, one group per row of the tables (top to bottom in their order), one bar per
+    problem, each problem in its own colour and hatching; the bar's length is the row's work
+    divided by the plain loop's, on a log axis, with the ratio written at its end.
+    """
+    import matplotlib.colors
+
+    if not isinstance(tables, dict) or not tables:
+        raise ValueError("tables must be a non-empty dict: problem name -> technique_table(...) rows")
+    labels = [row["technique"] for row in next(iter(tables.values()))]
+    for name, rows in tables.items():
+        if [row["technique"] for row in rows] != labels:
+            raise ValueError(f"every table must have the same rows; {name!r} differs")
+        if not rows or rows[0]["flops"] <= 0:
+            raise ValueError(f"table {name!r} must start with the plain loop's row (flops > 0)")
+    ax = new_axes(ax, figsize=(5.6, 1.3 + 0.32 * len(labels) * len(tables)))
+    height = 0.8 / len(tables)
+    hatches = ("", "///", "...", "xx")
+    ratios = {}
+    for k, (name, rows) in enumerate(tables.items()):
+        color = style_for(k)["color"]
+        ratio = np.array([row["flops"] / rows[0]["flops"] for row in rows])
+        ratios[name] = ratio
+        y = np.arange(len(rows))[::-1] + 0.4 - height * (k + 0.5)
+        ax.barh(y, ratio, height=height * 0.9, color=matplotlib.colors.to_rgba(color, 0.35),
+                edgecolor=color, hatch=hatches[k % len(hatches)], linewidth=1.0, label=name)
+        for yk, value in zip(y, ratio):
+            ax.text(value * 1.06, yk, f"{value:.2g}", va="center", ha="left", fontsize=9.0)
+    ax.set_xscale("log")
+    every = np.concatenate(list(ratios.values()))
+    ax.set_xlim(10.0 ** math.floor(math.log10(every.min() / 1.5)), 4.0 * max(every.max(), 1.0))
+    ax.axvline(1.0, color="0.3", linewidth=0.9)
+    ax.set_yticks(np.arange(len(labels))[::-1], labels)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel("work ÷ the plain loop's work (log scale)")
+    ax.legend(loc="lower left", frameon=False, fontsize=9.0)
     return ax

@@ -284,3 +284,55 @@ def test_the_stored_results_give_the_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def _table(flops):
+    names = ["plain cyclic loop", "+ Gram form", "+ working sets", "+ gap-safe screening",
+             "+ dual extrapolation"]
+    return [{"technique": name, "flops": value} for name, value in zip(names, flops)]
+
+
+def test_technique_work_bars_are_ratios_to_the_plain_loop():
+    tables = {"one": _table([1000, 500, 250, 200, 100]), "two": _table([80, 80, 40, 8, 16])}
+    with matplotlib.rc_context(BOOK_RC):
+        ax = ff.plot_technique_work(tables)
+        assert min(_font_sizes(ax.figure)) >= MIN_FONT_PT
+    bars = {label: [] for label in tables}
+    for container in ax.containers:
+        bars[container.get_label()] = [patch.get_width() for patch in container]
+    np.testing.assert_allclose(bars["one"], [1.0, 0.5, 0.25, 0.2, 0.1])
+    np.testing.assert_allclose(bars["two"], [1.0, 1.0, 0.5, 0.1, 0.2])
+    # the two problems differ in hatching, not only in colour
+    hatches = {container.get_label(): container.patches[0].get_hatch() for container in ax.containers}
+    assert hatches["one"] != hatches["two"]
+    labels = sorted(zip(ax.get_yticks(), (t.get_text() for t in ax.get_yticklabels())), reverse=True)
+    assert [label for _, label in labels][0] == "plain cyclic loop"
+    assert ax.get_xscale() == "log"
+    texts = [t.get_text() for t in ax.texts]
+    assert "0.1" in texts and "0.25" in texts
+
+
+@pytest.mark.parametrize("tables, match", [
+    ({}, "non-empty dict"),
+    ({"a": _table([10, 5, 5, 5, 5]), "b": _table([10, 5, 5, 5, 5])[:4]}, "same rows"),
+    ({"a": _table([0, 5, 5, 5, 5])}, "plain loop"),
+])
+def test_technique_work_rejects_bad_tables(tables, match):
+    with pytest.raises(ValueError, match=match):
+        ff.plot_technique_work(tables)
+
+
+def test_technique_work_from_the_library():
+    """The real technique_table rows draw (when lassolib.fast is there)."""
+    fast = pytest.importorskip("lassolib.fast")
+    import lassolib
+
+    H, y, _ = lassolib.make_sparse_regression(40, 60, 4, seed=1)
+    H, _ = lassolib.normalize_features(H)
+    rows = fast.technique_table(H, y, 0.2 * lassolib.lambda_max(H, y))
+    ax = ff.plot_technique_work({"small": rows})
+    widths = [patch.get_width() for patch in ax.containers[0]]
+    np.testing.assert_allclose(widths, [row["flops"] / rows[0]["flops"] for row in rows])
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
