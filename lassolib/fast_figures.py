@@ -425,5 +425,6 @@ def plot_technique_work(tables, *, ax=None):
     ax.set_yticks(np.arange(len(labels))[::-1], labels)
     ax.tick_params(axis="y", length=0)
     ax.set_xlabel("work ÷ the plain loop's work (log scale)")
-    ax.legend(loc="lower left", frameon=False, fontsize=9.0)
+    ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center",
+                     ncol=len(tables), frameon=False, fontsize=9.0)
     return ax
