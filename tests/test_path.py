@@ -58,7 +58,9 @@ def test_kkt_holds_on_every_row_of_the_path(problem, kkt_distance_of, intercept)
     for lam, row, result in zip(penalties, weights, results):
         assert result.converged and result.relative_gap <= tolerance
         reference = certificate(H, y, row, lam, unpenalized=unpenalized)
-        assert result.gap == pytest.approx(reference.gap, rel=1e-6, abs=1e-13 * (y @ y))
+        # the certificate (its own dual points) certifies the row too, at least as tightly
+        assert reference.relative_gap <= tolerance
+        assert reference.gap <= result.gap * (1 + 1e-6) + 1e-13 * (y @ y)
         bound = 2.0 * np.sqrt(z * result.gap) + 1e-9 * max(1.0, np.abs(H.T @ y).max())
         assert np.all(kkt_distance_of(H, y, row, lam, c) <= bound)
 
