@@ -345,7 +345,7 @@ def plot_gap_curve(report, case=None, *, ax=None):
     if case not in cases:
         raise ValueError(f"case {case!r} has no stored curve; stored: {cases}")
     curve = report["curves"][cases.index(case)]
-    ax = new_axes(ax, figsize=(4.8, 3.9))
+    ax = new_axes(ax, figsize=(4.2, 4.0))
     peers = _peers(report)
     styles = {"lassolib": SOLVER_STYLES["lassolib"], **_peer_styles(peers)}
     for name in ["lassolib", *peers]:
@@ -378,7 +378,7 @@ def plot_gap_curve(report, case=None, *, ax=None):
     ax.set_ylabel("certified relative duality gap")
     ax.set_title(_times(curve["case"]), loc="left", fontsize="medium")
     ax.grid(color="0.88", linewidth=0.6)
-    ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3,
+    ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=2,
                      frameon=False, fontsize=9.0)
     return ax
 
@@ -405,7 +405,7 @@ def plot_technique_work(tables, *, ax=None):
             raise ValueError(f"every table must have the same rows; {name!r} differs")
         if not rows or rows[0]["flops"] <= 0:
             raise ValueError(f"table {name!r} must start with the plain loop's row (flops > 0)")
-    ax = new_axes(ax, figsize=(5.6, 1.3 + 0.32 * len(labels) * len(tables)))
+    ax = new_axes(ax, figsize=(4.6, 1.3 + 0.32 * len(labels) * len(tables)))
     height = 0.8 / len(tables)
     hatches = ("", "///", "...", "xx")
     ratios = {}
