@@ -417,7 +417,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     # H), so the sweeps settle further before the first check than in the plain loop; further
     # still when n >= D (Gram sweeps cost |W|², a check n·D): measured on the 2000×100 path, one
     # check per penalty for 70 of 100 penalties instead of 7.
-    factor = 1e-4 if n_samples >= n_features else 1e-3
+    factor = 1e-4 if n_samples >= n_features else 1e-2
     step_tolerance = factor * _initial_step_tolerance(tolerance, primal)
     if working_sets:
         keep = (w != 0.0) | ~penalized
