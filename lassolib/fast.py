@@ -33,7 +33,8 @@ import numpy as np
 from ._validation import check_penalty, check_positive, check_positive_int, check_unpenalized
 from .coordinate_descent import DEFAULT_TOLERANCE, _check_entry, _solve, _solve_working_set
 
-__all__ = ["TECHNIQUES", "FastResult", "solve_with", "technique_table"]
+__all__ = ["TECHNIQUES", "FastResult", "solve_with", "technique_table", "extrapolated_residual",
+           "candidate_relative_gap"]
 
 #: The techniques :func:`solve_with` can switch on, in the order :func:`technique_table` adds them.
 TECHNIQUES = ("gram", "working_set", "screening", "extrapolation")
@@ -201,3 +202,73 @@ def technique_table(H, y, l1_penalty, *, unpenalized=(), tolerance=DEFAULT_TOLER
             "converged": result.converged,
         })
     return rows
+
+
+def extrapolated_residual(residuals):
+    r"""Dual extrapolation (Massias, Gramfort & Salmon 2018) from K + 1 stored residuals.
+
+    For residuals :math:`r_0, …, r_K` (rows, oldest first) and their differences
+    :math:`U = [r_1 - r_0, …, r_K - r_{K-1}]` (as rows), solve :math:`(U U^\top) z = \mathbf 1`
+    and return :math:`\sum_k c_k r_{k}` over :math:`r_1 … r_K` with :math:`c = z/\mathbf 1^\top z`
+    (chapter 9's extrapolation equation). If the residuals follow a linear recursion
+    :math:`r_{t+1} - r^* = A (r_t - r^*)` with at most K modes, this returns :math:`r^*` exactly.
+    The same formula as the solver's (``path._extrapolated``), written for one list of residuals.
+
+    Parameters
+    ----------
+    residuals : array_like of shape (K + 1, n_samples), K >= 2
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+
+    Raises
+    ------
+    ValueError
+        When the residuals are not a finite 2-D array of at least 3 rows, or their differences
+        are linearly dependent (then the extrapolation is undefined: use the last residual).
+    """
+    R = np.asarray(residuals, dtype=np.float64)
+    if R.ndim != 2 or R.shape[0] < 3 or R.shape[1] == 0:
+        raise ValueError(f"residuals must be a 2-D array of at least 3 rows (K + 1, n_samples), got shape {R.shape}")
+    if not np.all(np.isfinite(R)):
+        raise ValueError("residuals contains NaN or inf; pass the residuals y - Hw of finite weights")
+    U = np.diff(R, axis=0)
+    gram = U @ U.T
+    try:
+        z = np.linalg.solve(gram, np.ones(U.shape[0]))
+    except np.linalg.LinAlgError:
+        z = None
+    if z is None or not np.all(np.isfinite(z)) or z.sum() == 0.0 or np.linalg.cond(gram) > 1e14:
+        raise ValueError("the residuals' differences are linearly dependent (e.g. repeated residuals); "
+                         "the extrapolation is undefined: use the last residual as the dual point")
+    return (z / z.sum()) @ R[1:]
+
+
+def candidate_relative_gap(H, y, w, l1_penalty, candidate, *, unpenalized=()):
+    r"""The relative duality gap that a candidate dual point certifies for w.
+
+    ``candidate`` (any vector of n_samples, e.g. the residual y − Hw or an extrapolated one) is
+    projected off the unpenalized columns and scaled into the dual feasible set
+    :math:`|h_j^\top\theta| \le \lambda/2`, exactly as :func:`lassolib.certificate` does with
+    the residual; the gap :math:`P(w) - D(\theta)` is then summed from non-negative terms,
+    :math:`\lVert r - \theta\rVert^2 + \sum_j (\lambda|w_j| - 2 w_j h_j^\top\theta)`, which keeps its
+    accuracy when it is tiny. Returns gap / P(w). Any candidate gives a valid upper bound on
+    :math:`(P(w) - \min P)/P(w)`; a better candidate gives a smaller one.
+    """
+    from ._validation import check_data, check_weights
+    from .certificates import _candidate_gap
+
+    H, y = check_data(H, y)
+    l1_penalty = check_penalty(l1_penalty, "l1_penalty")
+    penalized = check_unpenalized(unpenalized, H.shape[1])
+    w = check_weights(w, H.shape[1], "w")
+    candidate = np.asarray(candidate, dtype=np.float64)
+    if candidate.shape != y.shape:
+        raise ValueError(f"candidate must have shape {y.shape} (one entry per sample), got {candidate.shape}")
+    if not np.all(np.isfinite(candidate)):
+        raise ValueError("candidate contains NaN or inf; pass a finite vector (e.g. a residual y - Hw)")
+    residual = y - H @ w
+    primal = float(residual @ residual) + l1_penalty * float(np.sum(np.abs(w[penalized])))
+    gap, _ = _candidate_gap(H, y, w, l1_penalty, penalized, residual, candidate)
+    return gap / primal if primal > 0.0 else (0.0 if gap == 0.0 else np.inf)

@@ -345,3 +345,73 @@ def test_solve_with_warns_when_the_budget_runs_out():
     with pytest.warns(lassolib.ConvergenceWarning):
         result = fast.solve_with(H, y, lam, gram=True, working_set=True, max_sweeps=2)
     assert not result.converged
+
+
+# --- chapter 9's two small formulas: extrapolated_residual, candidate_relative_gap -------------
+
+def test_extrapolated_residual_removes_the_dominant_modes():
+    """Residuals r_t = r* + sum_i a_i^t v_i: four large modes and a tiny fifth. From six residuals
+    (K = 5) the extrapolation cancels the large modes, landing far closer to r* than the last
+    residual; its coefficients sum to 1 and satisfy the Lagrange condition (U U^T) c ∝ 1."""
+    rng = np.random.default_rng(3)
+    r_star = rng.standard_normal(40)
+    modes = rng.standard_normal((5, 40)) * np.array([1.0, 1.0, 1.0, 1.0, 1e-5])[:, None]
+    rates = np.array([0.95, 0.7, -0.5, 0.3, 0.1])
+    residuals = np.array([r_star + (rates**t) @ modes for t in range(6)])
+    got = lassolib.fast.extrapolated_residual(residuals)
+    assert np.linalg.norm(got - r_star) < 1e-3 * np.linalg.norm(residuals[-1] - r_star)
+    c, *_ = np.linalg.lstsq(residuals[1:].T, got, rcond=None)
+    assert c.sum() == pytest.approx(1.0, abs=1e-6)
+    U = np.diff(residuals, axis=0)
+    lagrange = (U @ U.T) @ c
+    np.testing.assert_allclose(lagrange, lagrange.mean(), rtol=1e-3, atol=1e-12)
+
+
+def test_extrapolated_residual_validation():
+    with pytest.raises(ValueError, match="at least 3 rows"):
+        lassolib.fast.extrapolated_residual(np.ones((2, 5)))
+    with pytest.raises(ValueError, match="NaN"):
+        lassolib.fast.extrapolated_residual(np.array([[1.0, np.nan], [0.0, 1.0], [1.0, 1.0]]))
+    with pytest.raises(ValueError, match="linearly dependent"):
+        lassolib.fast.extrapolated_residual(np.ones((4, 5)))
+
+
+def test_candidate_relative_gap_of_the_residual_is_scikit_learns_dual_gap():
+    """With the residual as candidate, the gap is scikit-learn's dual gap (times 2n), an independent
+    computation; a better candidate (the optimal residual) certifies far less."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import Lasso
+
+    rng = np.random.default_rng(0)
+    H = rng.standard_normal((60, 30))
+    y = H[:, :4] @ np.array([3.0, -2.0, 1.0, 0.5]) + 0.1 * rng.standard_normal(60)
+    n = H.shape[0]
+    lam = 0.1 * lassolib.lambda_max(H, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = Lasso(alpha=lam / (2 * n), fit_intercept=False, tol=0.0, max_iter=3).fit(H, y)
+    w = model.coef_
+    residual = y - H @ w
+    primal = residual @ residual + lam * np.abs(w).sum()
+    got = lassolib.fast.candidate_relative_gap(H, y, w, lam, residual)
+    assert got == pytest.approx(2 * n * model.dual_gap_ / primal, rel=1e-8)
+    best = Lasso(alpha=lam / (2 * n), fit_intercept=False, tol=1e-14, max_iter=100_000).fit(H, y)
+    optimal_residual = y - H @ best.coef_
+    better = lassolib.fast.candidate_relative_gap(H, y, w, lam, optimal_residual)
+    assert 0.0 <= better < got
+    # still an upper bound: P(w) - P* <= gap
+    p_star = optimal_residual @ optimal_residual + lam * np.abs(best.coef_).sum()
+    assert (primal - p_star) / primal <= better * (1 + 1e-9) + 1e-15
+
+
+def test_candidate_relative_gap_validation():
+    H = np.eye(3)
+    y = np.ones(3)
+    with pytest.raises(ValueError, match="candidate must have shape"):
+        lassolib.fast.candidate_relative_gap(H, y, np.zeros(3), 0.5, np.ones(4))
+    with pytest.raises(ValueError, match="candidate contains NaN"):
+        lassolib.fast.candidate_relative_gap(H, y, np.zeros(3), 0.5, np.array([1.0, np.inf, 0.0]))
+    with pytest.raises(ValueError, match="l1_penalty"):
+        lassolib.fast.candidate_relative_gap(H, y, np.zeros(3), -1.0, y)
