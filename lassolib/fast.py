@@ -212,7 +212,7 @@ def extrapolated_residual(residuals):
     and return :math:`\sum_k c_k r_{k}` over :math:`r_1 … r_K` with :math:`c = z/\mathbf 1^\top z`
     (chapter 9's extrapolation equation). If the residuals follow a linear recursion
     :math:`r_{t+1} - r^* = A (r_t - r^*)` with at most K modes, this returns :math:`r^*` exactly.
-    The same formula as the solver's (``path._extrapolated``), written for one list of residuals.
+    It is the solver's own ``path._extrapolated``, applied to one list of residuals.
 
     Parameters
     ----------
@@ -233,16 +233,13 @@ def extrapolated_residual(residuals):
         raise ValueError(f"residuals must be a 2-D array of at least 3 rows (K + 1, n_samples), got shape {R.shape}")
     if not np.all(np.isfinite(R)):
         raise ValueError("residuals contains NaN or inf; pass the residuals y - Hw of finite weights")
-    U = np.diff(R, axis=0)
-    gram = U @ U.T
-    try:
-        z = np.linalg.solve(gram, np.ones(U.shape[0]))
-    except np.linalg.LinAlgError:
-        z = None
-    if z is None or not np.all(np.isfinite(z)) or z.sum() == 0.0:
+    from .path import _extrapolated
+
+    extrapolated = _extrapolated(R, R.shape[0])  # the solver's own: R is a full ring, oldest first
+    if extrapolated is None:
         raise ValueError("the residuals' differences are linearly dependent (e.g. repeated residuals); "
                          "the extrapolation is undefined: use the last residual as the dual point")
-    return (z / z.sum()) @ R[1:]
+    return extrapolated
 
 
 def candidate_relative_gap(H, y, w, l1_penalty, candidate, *, unpenalized=()):
