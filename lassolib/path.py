@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from ._jit import quiet_degenerate_layout
+from ._jit import jit, quiet_degenerate_layout
 from ._result import ConvergenceWarning, SolverResult
 from ._validation import (
     check_array,
@@ -286,6 +286,128 @@ _ANDERSON_MIN_FLOPS = 200_000
 
 #: A screened feature must clear the safe-sphere test by this relative margin (rounding).
 _SCREEN_MARGIN = 1e-9
+
+
+#: In Gram mode (n ≥ D, see :func:`_gram_path_fit`) the sweeps stop when the Gram-form gap
+#: *estimate* is at most this fraction of ``tolerance`` · objective, so that the residual-form
+#: certificate that follows (the only one that can report ``converged``) rarely fails.
+_GRAM_MARGIN = 0.5
+
+#: The Gram-form estimate is trusted only while its own rounding estimate (cancellation in
+#: Hᵀy − Gw, see :func:`_gram_path_sweeps`) is below this fraction of ``tolerance`` · objective;
+#: otherwise (e.g. uncentered data fitted almost exactly) the fit continues in residual form.
+_GRAM_FLOOR_SHARE = 0.25
+
+#: In Gram mode a penalty gets at most this many plain sweeps before it continues in residual
+#: form (:func:`_working_set_fit`, with extrapolation and Anderson acceleration, which an
+#: ill-conditioned problem needs: the uncentered diabetes problem).
+_GRAM_MAX_SWEEPS = 500
+
+
+@jit
+def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M, tolerance,
+                      margin, floor_share, max_sweeps, objective_history, max_step_history,
+                      estimate):
+    r"""Cyclic sweeps over every feature in covariance form, each followed by a gap *estimate*.
+
+    The update is :func:`_gram_sweeps`'s on the whole Gram matrix ``G`` (``Gw = G @ w`` kept up
+    to date, so a feature that stays at 0 costs O(1) and a change O(D)). After each sweep the
+    duality gap of the scaled residual dual point is estimated in Gram form, in O(D):
+    :math:`c = H^\top y - Gw` (:math:`= H^\top r`), :math:`\lVert r\rVert^2 = \lVert y\rVert^2 -
+    2 w^\top H^\top y + w^\top G w`, the point projected off the unpenalized columns U by
+    :math:`\alpha = M c_U` (M the pseudo-inverse of :math:`G_{UU}`), :math:`c' = c - G_{:U}\alpha`,
+    scaled by :math:`s = \min(1, (\lambda/2)/\max_{j \notin U}|c'_j|)`, and
+
+    .. math:: \text{gap} = (1-s)^2 \lVert r\rVert^2 + s(2-s)\,\alpha^\top c_U
+              + \sum_{j \notin U} \max(0, \lambda|w_j| - 2 s\, w_j c'_j) ,
+
+    the same sum as :func:`coordinate_descent._dual_gap`'s for that point (:math:`\lVert r -
+    \theta\rVert^2` expanded). It is only an estimate: Gram form loses digits to cancellation
+    (the ``floor`` it reports, see the comment in the code). ``estimate`` receives
+    (objective, gap, floor) after the last sweep.
+
+    Returns ``(sweeps run, status)``: 1 when gap ≤ ``margin`` · tolerance · objective with a
+    floor below ``floor_share`` · tolerance · objective (``_GRAM_MARGIN``, ``_GRAM_FLOOR_SHARE``); −1 when the gap reached
+    the floor but the floor is too large for the estimate to be trusted; 0 when the budget ran out.
+    """
+    n_features = G.shape[0]
+    n_unpenalized = unpenalized.shape[0]
+    half = l1_penalty / 2.0
+    alpha = np.zeros(n_unpenalized)
+    c = np.empty(n_features)
+    eps = 2.220446049250313e-16
+    for sweep in range(max_sweeps):
+        max_step = 0.0
+        for j in range(n_features):
+            z_j = G[j, j]
+            if z_j == 0.0:
+                continue
+            rho_j = Hty[j] - Gw[j] + z_j * w[j]
+            if not penalized[j]:
+                w_j = rho_j / z_j
+            elif rho_j < -half:
+                w_j = (rho_j + half) / z_j
+            elif rho_j > half:
+                w_j = (rho_j - half) / z_j
+            else:
+                w_j = 0.0
+            step = w_j - w[j]
+            if step != 0.0:
+                for k in range(n_features):  # Gw += step * G[:, j]  (G is symmetric)
+                    Gw[k] += step * G[j, k]
+                w[j] = w_j
+                max_step = max(max_step, abs(step) * np.sqrt(z_j))
+        # The estimate.
+        for a in range(n_unpenalized):
+            total = 0.0
+            for b in range(n_unpenalized):
+                u = unpenalized[b]
+                total += M[a, b] * (Hty[u] - Gw[u])
+            alpha[a] = total
+        projected = 0.0
+        for a in range(n_unpenalized):
+            u = unpenalized[a]
+            projected += alpha[a] * (Hty[u] - Gw[u])
+        rss = yty - 2.0 * np.dot(w, Hty) + np.dot(w, Gw)
+        if rss < 0.0:
+            rss = 0.0
+        penalty, largest, size_c, size_rss = 0.0, 0.0, 0.0, yty
+        for j in range(n_features):
+            c_j = Hty[j] - Gw[j]
+            for a in range(n_unpenalized):
+                c_j -= G[j, unpenalized[a]] * alpha[a]
+            c[j] = c_j
+            size_c += abs(w[j]) * (abs(Hty[j]) + abs(Gw[j]))
+            size_rss += abs(w[j]) * (2.0 * abs(Hty[j]) + abs(Gw[j]))
+            if penalized[j]:
+                penalty += abs(w[j])
+                largest = max(largest, abs(c_j))
+        s = 1.0
+        if largest > half:
+            s = half / largest
+        terms = 0.0
+        for j in range(n_features):
+            if penalized[j]:
+                term = l1_penalty * abs(w[j]) - 2.0 * s * w[j] * c[j]
+                if term > 0.0:
+                    terms += term
+        gap = (1.0 - s) ** 2 * rss + s * (2.0 - s) * max(projected, 0.0) + terms
+        primal = rss + l1_penalty * penalty
+        # Rounding (an estimate of it, first order, with a factor 4): c_j = (Hᵀy)_j − (Gw)_j
+        # is off by about ε(|(Hᵀy)_j| + |(Gw)_j|), which moves the terms by 2|w_j| times that;
+        # ‖r‖² = ‖y‖² − 2wᵀHᵀy + wᵀGw by about ε(‖y‖² + 2|w|ᵀ|Hᵀy| + |w|ᵀ|Gw|), which enters
+        # the gap through (1 − s)² only.
+        floor = 4.0 * eps * (2.0 * size_c + (1.0 - s) ** 2 * size_rss)
+        objective_history[sweep + 1] = primal
+        max_step_history[sweep] = max_step
+        estimate[0] = primal
+        estimate[1] = gap
+        estimate[2] = floor
+        if gap <= margin * tolerance * primal or gap <= floor:
+            if floor <= floor_share * tolerance * primal:
+                return sweep + 1, 1
+            return sweep + 1, -1
+    return max_sweeps, 0
 
 
 class _Work:
@@ -651,8 +773,83 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     return converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation
 
 
+def _gram_state(gram, y, penalized):
+    """What :func:`_gram_path_sweeps` needs besides λ and w (built once per path)."""
+    unpenalized = np.flatnonzero(~penalized)
+    G = gram.G
+    if unpenalized.size:
+        M = np.linalg.pinv(G[np.ix_(unpenalized, unpenalized)])
+    else:
+        M = np.zeros((0, 0))
+    return G, gram.Hty, float(y @ y), penalized, unpenalized, np.ascontiguousarray(M)
+
+
+def _gram_path_fit(state, lam, w, tolerance, max_sweeps, keep_history, margin=None):
+    r"""Gram-mode sweeps at λ from ``w`` (updated in place) until the Gram-form gap estimate
+    certifies with a margin (see :func:`_gram_path_sweeps`; an estimate, never a certificate).
+
+    Returns ``(status, n_sweeps, objective_chunks, step_chunks, estimate)``, ``status`` as the
+    kernel's (1: estimate met, −1: estimate not trustworthy at this accuracy, 0: budget spent).
+    """
+    G, Hty, yty, penalized, unpenalized, M = state
+    margin = _GRAM_MARGIN if margin is None else margin
+    Gw = G @ w
+    estimate = np.zeros(3)
+    objective_chunks, step_chunks = [], []
+    if keep_history:
+        start = yty - 2.0 * float(w @ Hty) + float(w @ Gw) + lam * float(np.sum(np.abs(w[penalized])))
+        objective_chunks.append(np.array([start]))
+    n_sweeps, chunk, status = 0, 32, 0
+    while n_sweeps < max_sweeps:
+        budget = min(chunk, max_sweeps - n_sweeps)
+        objective_history = np.empty(budget + 1)
+        max_step_history = np.empty(budget)
+        ran, status = _gram_path_sweeps(
+            G, Hty, yty, w, Gw, penalized, lam, unpenalized, M, tolerance, margin,
+            _GRAM_FLOOR_SHARE, budget, objective_history, max_step_history, estimate,
+        )
+        n_sweeps += ran
+        if keep_history:
+            objective_chunks.append(objective_history[1 : ran + 1])
+            step_chunks.append(max_step_history[:ran])
+        if status:
+            break
+        chunk = min(2 * chunk, 256)
+    return status, n_sweeps, objective_chunks, step_chunks, estimate
+
+
+def _certify_block(problem, lams, W):
+    r"""The residual-form certificates of several fits at once: :func:`coordinate_descent._dual_gap`'s
+    check, with its residual dual point, for each (λ_k, column k of ``W``).
+
+    :math:`R = y\mathbf 1^\top - HW` (one product with H for every fit, BLAS-3), projected off
+    the unpenalized columns, and :math:`H^\top R` (a second one); each column is then evaluated by
+    ``coordinate_descent._evaluate`` exactly as a single check would be (over every feature).
+    Memory: two n×K blocks at most; the caller bounds K. Returns one ``_Check`` per fit.
+    """
+    from .coordinate_descent import _evaluate
+
+    H, y, penalized, norms = problem.H, problem.y, problem.penalized, problem.norms
+    R = H @ W
+    np.subtract(y[:, None], R, out=R)
+    basis = problem.basis(float(lams[0]))  # every λ here is > 0: the unpenalized columns' basis
+    coef = None
+    if basis is not None:
+        coef = basis.T @ R
+        R -= basis @ coef
+    with quiet_degenerate_layout(H):
+        C = H.T @ R
+    checks = []
+    for k, lam in enumerate(lams):
+        point = R[:, k : k + 1]
+        residual = point[:, 0] if coef is None else point[:, 0] + basis @ coef[:, k]
+        checks.append(_evaluate(H, y, W[:, k], float(lam), penalized, residual, norms, point,
+                                C[:, k : k + 1], None))
+    return checks
+
+
 def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, residual_zero, lam_max,
-                     keep_history=True):
+                     keep_history=True, gram_mode=None, gram_margin=None):
     r"""Solve the lasso at each penalty (decreasing), warm-started, by working sets.
 
     At each λ the working set W holds the unpenalized columns, the nonzero weights of the warm
@@ -666,21 +863,76 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     For λ ≥ λ_max the answer is the exact all-zero (unpenalized-fit) solution, as in
     :func:`lasso_coordinate_descent`. See :func:`_working_set_fit`.
 
+    **Gram mode** (n ≥ D, the default there; ``gram_mode`` forces it on or off): the whole Gram
+    matrix is computed once, and each λ is first solved by sweeps over every feature in
+    covariance form with a gap *estimate* in Gram form after each sweep (O(D) per estimate,
+    :func:`_gram_path_sweeps`), until the estimate is at most half the tolerance. That estimate
+    never reports ``converged``: the fits are then certified in blocks of K penalties by the
+    residual-form certificate (:func:`_certify_block`: one product :math:`HW` and one
+    :math:`H^\top R` for the K fits, n·K floats at most max(¼ of H, 2 MB)); a fit whose
+    certificate fails continues in residual form by :func:`_working_set_fit` from where it was,
+    and so does a fit whose Gram-form estimate cannot be trusted at this accuracy (its rounding,
+    cancellation in :math:`\lVert y\rVert^2 - 2w^\top H^\top y + w^\top G w`, is too large: e.g.
+    uncentered data fitted almost exactly; after 3 such penalties in a row the rest of the path
+    runs in residual form), or whose plain sweeps did not reach the estimate in
+    ``_GRAM_MAX_SWEEPS`` sweeps (an ill-conditioned problem).
+
     ``problem`` is a ``_Scaled`` problem and the penalties are in its units. Returns the weights
     (K, D), whether each fit converged (K,), and (with ``keep_history``, else an empty list) one
     :class:`SolverResult` per penalty, whose ``n_iterations`` counts the sweeps over the working
-    sets. Peak memory: H, its Gram blocks (at most a quarter of H) and the output.
+    sets (in Gram mode, over every feature). Peak memory: H, its Gram blocks (at most a quarter
+    of H; the whole Gram matrix in Gram mode, D² ≤ n·D) and the output.
     """
     from .coordinate_descent import _at_or_above, _result, _zero_result
 
     H = problem.H
-    n_features = H.shape[1]
+    n_samples, n_features = H.shape
     weights = np.empty((l1_penalties.size, n_features))
     converged_flags = np.zeros(l1_penalties.size, dtype=bool)
-    results = []
+    results = [None] * l1_penalties.size
     w = w_zero.copy()
     gram = None
     correlation = None
+    if gram_mode is None:
+        gram_mode = n_samples >= n_features
+    state = None
+    untrusted = 0  # Gram-form estimates in a row that could not be trusted
+    pending = []  # Gram-mode fits awaiting their certificate: (k, λ, sweeps, objectives, steps)
+    block = max(1, min(l1_penalties.size, max(H.size // 4, 2**18) // n_samples))
+
+    def record(k, lam, w_k, converged, n_sweeps, objective_chunks, step_chunks, primal, gap):
+        weights[k] = w_k
+        converged_flags[k] = converged
+        if keep_history:
+            if objective_chunks and objective_chunks[-1].size:
+                objective_chunks[-1][-1] = primal
+            results[k] = _result(problem, w_k.copy(), converged, n_sweeps, objective_chunks,
+                                 step_chunks, primal, gap, "lasso_coordinate_descent")
+
+    def flush():
+        if not pending:
+            return
+        lams = np.array([item[1] for item in pending])
+        checks = _certify_block(problem, lams, weights[[item[0] for item in pending]].T.copy())
+        for (k, lam, n_sweeps, objective_chunks, step_chunks), check in zip(pending, checks):
+            w_k = weights[k].copy()
+            if check.certified(tolerance):
+                record(k, lam, w_k, True, n_sweeps, objective_chunks, step_chunks, check.primal,
+                       check.gap)
+                continue
+            if n_sweeps >= max_sweeps:
+                record(k, lam, w_k, False, n_sweeps, objective_chunks, step_chunks, check.primal,
+                       check.gap)
+                continue
+            # The estimate was wrong: this fit continues in residual form, from where it was.
+            converged, more, objectives, steps, primal, gap, _ = _working_set_fit(
+                problem, lam, w_k, tolerance, max_sweeps - n_sweeps, gram, check.correlation,
+                keep_history,
+            )
+            record(k, lam, w_k, converged, n_sweeps + more, objective_chunks + objectives[1:],
+                   step_chunks + steps, primal, gap)
+        pending.clear()
+
     for k, lam in enumerate(l1_penalties):
         lam = float(lam)
         if _at_or_above(lam, lam_max):
@@ -688,19 +940,41 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
             weights[k] = w
             converged_flags[k] = True
             if keep_history:
-                results.append(_zero_result(problem, w_zero, residual_zero, lam))
+                results[k] = _zero_result(problem, w_zero, residual_zero, lam)
             continue
         if gram is None:
-            gram = _GramCache(H, problem.y)
+            gram = _GramCache(H, problem.y, full=True if gram_mode else None)
+        if gram_mode and gram.full and lam > 0.0 and untrusted < 3:
+            if state is None:
+                state = _gram_state(gram, problem.y, problem.penalized)
+            status, n_sweeps, objective_chunks, step_chunks, _ = _gram_path_fit(
+                state, lam, w, tolerance, min(max_sweeps, _GRAM_MAX_SWEEPS), keep_history,
+                gram_margin,
+            )
+            if status == 1 or n_sweeps >= max_sweeps:
+                untrusted = 0
+                weights[k] = w
+                pending.append((k, lam, n_sweeps, objective_chunks, step_chunks))
+                if len(pending) >= block:
+                    flush()
+                continue
+            untrusted += 1
+            # The estimate cannot be trusted at this accuracy, or the plain sweeps are slow (an
+            # ill-conditioned problem): continue in residual form, with extrapolation.
+            correlation = gram.Hty - gram.G @ w
+            converged, more, objectives, steps, primal, gap, correlation = _working_set_fit(
+                problem, lam, w, tolerance, max(1, max_sweeps - n_sweeps), gram, correlation,
+                keep_history,
+            )
+            record(k, lam, w, converged, n_sweeps + more, objective_chunks + objectives[1:],
+                   step_chunks + steps, primal, gap)
+            continue
         if correlation is None:
-            correlation = H.T @ residual_zero
+            correlation = (H.T @ residual_zero if not w.any() or state is None
+                           else gram.Hty - gram.G @ w)
         converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation = (
             _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history)
         )
-        weights[k] = w
-        converged_flags[k] = converged
-        if keep_history:
-            result = _result(problem, w.copy(), converged, n_sweeps, objective_chunks,
-                             step_chunks, primal, gap, "lasso_coordinate_descent")
-            results.append(result)
-    return weights, converged_flags, results
+        record(k, lam, w, converged, n_sweeps, objective_chunks, step_chunks, primal, gap)
+    flush()
+    return weights, converged_flags, results if keep_history else []
