@@ -820,19 +820,27 @@ def _gram_path_fit(state, lam, w, tolerance, max_sweeps, keep_history, margin=No
     return status, n_sweeps, objective_chunks, step_chunks, estimate
 
 
-def _certify_block(problem, lams, W):
+def _certify_block(problem, lams, W, budget=0):
     r"""The residual-form certificates of several fits at once: :func:`coordinate_descent._dual_gap`'s
     check, with its residual dual point, for each (λ_k, column k of ``W``).
 
     :math:`R = y\mathbf 1^\top - HW` (one product with H for every fit, BLAS-3), projected off
     the unpenalized columns, and :math:`H^\top R` (a second one); each column is then evaluated by
     ``coordinate_descent._evaluate`` exactly as a single check would be (over every feature).
-    Memory: two n×K blocks at most; the caller bounds K. Returns one ``_Check`` per fit.
+    Memory: the n×K block (the caller bounds K; a temporary of its size with unpenalized columns)
+    and, when the fits use at most half of the columns
+    and they take at most ``budget`` floats, a copy of those columns. Returns one ``_Check`` per fit.
     """
     from .coordinate_descent import _evaluate
 
     H, y, penalized, norms = problem.H, problem.y, problem.penalized, problem.norms
-    R = H @ W
+    used = np.flatnonzero(np.any(W != 0.0, axis=1))
+    if used.size <= H.shape[1] // 2 and used.size * H.shape[0] <= budget:
+        # early on a path few columns carry weight: a copy of those (≤ the block's own size)
+        # makes the product cheaper than one over every column
+        R = H[:, used] @ W[used]
+    else:
+        R = H @ W
     np.subtract(y[:, None], R, out=R)
     basis = problem.basis(float(lams[0]))  # every λ here is > 0: the unpenalized columns' basis
     coef = None
@@ -900,7 +908,8 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     state = None
     untrusted = 0  # Gram-form estimates in a row that could not be trusted
     pending = []  # Gram-mode fits awaiting their certificate: (k, λ, sweeps, objectives, steps)
-    block = max(1, min(l1_penalties.size, max(H.size // 4, 2**18) // n_samples))
+    budget = max(H.size // 4, 2**18)  # floats for a block of residuals
+    block = max(1, min(l1_penalties.size, budget // n_samples))
 
     def record(k, lam, w_k, converged, n_sweeps, objective_chunks, step_chunks, primal, gap):
         weights[k] = w_k
@@ -915,7 +924,8 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
         if not pending:
             return
         lams = np.array([item[1] for item in pending])
-        checks = _certify_block(problem, lams, weights[[item[0] for item in pending]].T.copy())
+        checks = _certify_block(problem, lams, weights[[item[0] for item in pending]].T.copy(),
+                                budget)
         for (k, lam, n_sweeps, objective_chunks, step_chunks), check in zip(pending, checks):
             w_k = weights[k].copy()
             if check.certified(tolerance):
