@@ -859,7 +859,7 @@ def _certify_block(problem, lams, W, budget=0):
 
 
 def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, residual_zero, lam_max,
-                     keep_history=True, gram_mode=None, gram_margin=None):
+                     keep_history=True, gram_mode=None, gram_margin=None, w_start=None):
     r"""Solve the lasso at each penalty (decreasing), warm-started, by working sets.
 
     At each λ the working set W holds the unpenalized columns, the nonzero weights of the warm
@@ -890,7 +890,8 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     ``problem`` is a ``_Scaled`` problem and the penalties are in its units. Returns the weights
     (K, D), whether each fit converged (K,), and (with ``keep_history``, else an empty list) one
     :class:`SolverResult` per penalty, whose ``n_iterations`` counts the sweeps over the working
-    sets (in Gram mode, over every feature). Peak memory: H, its Gram blocks (at most a quarter
+    sets (in Gram mode, over every feature). ``w_start`` (scaled units) is the warm start of the
+    first penalty below λ_max (default: the unpenalized fit). Peak memory: H, its Gram blocks (at most a quarter
     of H; the whole Gram matrix in Gram mode, D² ≤ n·D) and the output.
     """
     from .coordinate_descent import _at_or_above, _result, _zero_result
@@ -900,7 +901,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     weights = np.empty((l1_penalties.size, n_features))
     converged_flags = np.zeros(l1_penalties.size, dtype=bool)
     results = [None] * l1_penalties.size
-    w = w_zero.copy()
+    w = w_zero.copy() if w_start is None else w_start.copy()
     gram = None
     correlation = None
     if gram_mode is None:

@@ -180,3 +180,66 @@ def test_max_sweeps_in_gram_mode_is_reported_honestly():
             assert reference.relative_gap <= 1.1e-14
         else:
             assert result.relative_gap > 1e-14
+
+
+# ------------------------------------------------------------------------------------------------
+# One penalty: lasso_coordinate_descent uses Gram mode when n >= D and D <= 256
+# ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "scale_H, scale_y, column",
+    [(1.0, 1.0, None), (1e-150, 1e-150, None), (1e140, 1e-140, None), (1.0, 1.0, 1e8)],
+)
+@pytest.mark.parametrize("fraction", [0.5, 0.1, 0.01, 0.001])
+def test_single_fit_in_gram_mode_is_certified(monkeypatch, scale_H, scale_y, column, fraction):
+    from lassolib.coordinate_descent import _solve_working_set
+
+    H, y = tall(8, intercept=True)
+    H, y = H * scale_H, y * scale_y
+    if column is not None:
+        H[:, 2] *= column
+    lam = fraction * lambda_max(H, y, unpenalized=(0,))
+    spy = Spy(monkeypatch)
+    result = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0,))
+    if fraction >= 0.01:
+        assert spy.statuses == [1] and spy.residual_fits == 0  # Gram mode answered
+    else:
+        # near least squares on this uncentered y (mean 5) the estimate's rounding is too large
+        # for 1e-12: the working-set solver answers
+        assert spy.statuses == [-1] and spy.residual_fits == 1
+    assert result.converged
+    reference = certificate(H, y, result.weights, lam, unpenalized=(0,))
+    assert reference.relative_gap <= 1.1e-12
+    assert reference.gap <= result.gap * (1 + 1e-6)
+    assert result.objective_history.size == result.n_iterations + 1
+    # the working-set solver gives the same answer within the certificates' bound
+    penalized = np.ones(H.shape[1], bool)
+    penalized[0] = False
+    other = _solve_working_set(np.asfortranarray(H), y, lam, 1e-12, 10_000, None, penalized)
+    bound = np.sqrt(result.gap) + np.sqrt(other.gap)
+    assert np.linalg.norm(H @ (result.weights - other.weights)) <= bound * (1 + 1e-6)
+
+
+def test_single_fit_falls_back_to_the_working_set_solver_from_the_start(monkeypatch):
+    """Below the Gram estimate's rounding (tolerance 1e-16) Gram mode gives up; the answer is then
+    exactly the working-set solver's from the original start."""
+    from lassolib.coordinate_descent import _solve_working_set
+
+    H, y = tall(9, n=60, d=15)
+    lam = 0.01 * lambda_max(H, y)
+    spy = Spy(monkeypatch)
+    result = lassolib.lasso_coordinate_descent(H, y, lam, tolerance=1e-16, max_sweeps=10**6)
+    assert spy.statuses == [-1] and spy.residual_fits == 1
+    other = _solve_working_set(np.asfortranarray(H), y, lam, 1e-16, 10**6, None,
+                               np.ones(H.shape[1], bool))
+    np.testing.assert_array_equal(result.weights, other.weights)
+    assert result.converged == other.converged and result.gap == other.gap
+
+
+def test_single_fit_warm_start_in_gram_mode():
+    H, y = tall(10)
+    lam = 0.05 * lambda_max(H, y)
+    cold = lassolib.lasso_coordinate_descent(H, y, lam)
+    warm = lassolib.lasso_coordinate_descent(H, y, lam, w0=cold.weights)
+    assert warm.converged and warm.n_iterations <= 2
+    assert certificate(H, y, warm.weights, lam).relative_gap <= 1.1e-12
