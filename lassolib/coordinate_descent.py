@@ -812,11 +812,12 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
 
         w_gram = w.copy()
         state = _gram_state(_GramCache(H, y, full=True), y, penalized)
-        status, n_sweeps, objective_chunks, step_chunks, _ = _gram_path_fit(
+        status, n_sweeps, objective_chunks, step_chunks, _, extra = _gram_path_fit(
             state, lam, w_gram, tolerance, min(max_sweeps, _GRAM_MAX_SWEEPS), True,
         )
-        if status == 1 or n_sweeps >= max_sweeps:
-            check = _certify_block(problem, np.array([lam]), w_gram[:, None].copy())[0]
+        if status > 0 or n_sweeps >= max_sweeps:
+            check = _certify_block(problem, np.array([lam]), w_gram[:, None].copy(),
+                                   extras=[extra])[0]
             converged = bool(check.certified(tolerance))
             if converged or n_sweeps >= max_sweeps:
                 objective_chunks[-1][-1] = check.primal

@@ -81,7 +81,7 @@ def test_gram_mode_runs_and_matches_the_residual_form(monkeypatch, intercept):
     spy = Spy(monkeypatch)
     gram_w, gram_ok, gram_results = solve_path(H, y, penalties, unpenalized=unpenalized)
     # Gram mode ran every penalty below λ_max and needed no residual-form continuation
-    assert len(spy.statuses) == penalties.size - 1 and set(spy.statuses) == {1}
+    assert len(spy.statuses) == penalties.size - 1 and set(spy.statuses) <= {1, 2}
     assert spy.residual_fits == 0
     plain_w, plain_ok, plain_results = solve_path(H, y, penalties, unpenalized=unpenalized,
                                                   gram_mode=False)
@@ -114,7 +114,7 @@ def test_converged_flags_hold_on_badly_scaled_data(monkeypatch, scale_H, scale_y
     spy = Spy(monkeypatch)
     penalties, weights, results = lassolib.lasso_path(H, y, n_penalties=30, unpenalized=(0,),
                                                       return_results=True)
-    assert 1 in spy.statuses  # Gram mode certified fits here
+    assert {1, 2} & set(spy.statuses)  # Gram mode certified fits here
     assert_certified(H, y, penalties, weights, np.array([r.converged for r in results]), 1e-12,
                      (0,))
 
@@ -202,11 +202,11 @@ def test_single_fit_in_gram_mode_is_certified(monkeypatch, scale_H, scale_y, col
     spy = Spy(monkeypatch)
     result = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0,))
     if fraction >= 0.01:
-        assert spy.statuses == [1] and spy.residual_fits == 0  # Gram mode answered
+        assert spy.statuses in ([1], [2]) and spy.residual_fits == 0  # Gram mode answered
     else:
         # near least squares on this uncentered y (mean 5) the estimate's rounding may be too
         # large for 1e-12: then the working-set solver answers
-        assert spy.statuses in ([1], [-1])
+        assert spy.statuses in ([1], [2], [-1])
         assert spy.residual_fits == (1 if spy.statuses == [-1] else 0)
     assert result.converged
     reference = certificate(H, y, result.weights, lam, unpenalized=(0,))
@@ -246,3 +246,55 @@ def test_single_fit_warm_start_in_gram_mode():
     warm = lassolib.lasso_coordinate_descent(H, y, lam, w0=cold.weights)
     assert warm.converged and warm.n_iterations <= 2
     assert certificate(H, y, warm.weights, lam).relative_gap <= 1.1e-12
+
+
+# ------------------------------------------------------------------------------------------------
+# The extrapolated dual point in Gram mode
+# ------------------------------------------------------------------------------------------------
+
+def test_extrapolated_point_certifies_the_diabetes_path(monkeypatch):
+    """On the book's diabetes problem (correlated features, slow plain sweeps) some fits are
+    accepted on the extrapolated point: the certificate then includes it, and every row is
+    certified by lassolib.certificate."""
+    problem = lassolib.diabetes_problem()
+    spy = Spy(monkeypatch)
+    penalties, weights, results = lassolib.lasso_path(problem.H, problem.y, unpenalized=(0,),
+                                                      n_penalties=60, return_results=True)
+    assert 2 in spy.statuses and spy.residual_fits == 0
+    assert_certified(problem.H, problem.y, penalties, weights,
+                     np.array([r.converged for r in results]), 1e-12, (0,))
+
+
+def test_small_solve_matches_numpy_and_refuses_singular_systems():
+    rng = np.random.default_rng(0)
+    for m in (1, 2, 4):
+        U = rng.standard_normal((m, 30))
+        A = U @ U.T
+        b = np.ones(m)
+        x, ok = path_module._small_solve(A, b)
+        assert ok
+        np.testing.assert_allclose(x, np.linalg.solve(A, b), rtol=1e-10)
+    A = np.array([[1.0, 2.0], [2.0, 4.0]])
+    assert not path_module._small_solve(A, np.ones(2))[1]
+    assert not path_module._small_solve(np.zeros((3, 3)), np.ones(3))[1]
+    assert not path_module._small_solve(np.full((2, 2), np.nan), np.ones(2))[1]
+
+
+def test_certificate_block_with_an_extra_point_is_no_worse_and_valid():
+    """The block's check with an extra dual point keeps the smaller gap, and either gap is an
+    upper bound: at least lassolib.certificate's at the residual point's rounding."""
+    H, y = tall(11, intercept=True)
+    lam = 0.05 * lambda_max(H, y, unpenalized=(0,))
+    exact = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0,), tolerance=1e-15).weights
+    penalized = np.ones(H.shape[1], bool)
+    penalized[0] = False
+    problem = _Scaled(np.asfortranarray(H), y, penalized, owned=False)
+    rough = exact + 1e-3 * np.random.default_rng(1).standard_normal(exact.size) * (exact != 0)
+    alone = path_module._certify_block(problem, np.array([lam]), rough[:, None].copy())[0]
+    both = path_module._certify_block(problem, np.array([lam]), rough[:, None].copy(),
+                                      extras=[exact])[0]
+    assert both.gap <= alone.gap and both.source == 1 and both.gap < 1e-3 * alone.gap
+    assert both.plain_gap == pytest.approx(alone.plain_gap, rel=1e-9)  # (BLAS order differs)
+    true_excess = (lassolib.lasso_objective(H, y, rough, lam, unpenalized=(0,))
+                   - lassolib.lasso_objective(H, y, exact, lam, unpenalized=(0,)))
+    assert both.gap >= true_excess * (1 - 1e-9)
