@@ -989,12 +989,14 @@ def _certify_block(problem, lams, W, budget=0, extras=None):
                 more.append(v)
         W = np.column_stack([W] + more)
     used = np.flatnonzero(np.any(W != 0.0, axis=1))
+    # R is computed as (WᵀHᵀ)ᵀ, Fortran-ordered: each fit's residual is then a contiguous column
+    # (the checks below read each one several times; strided, they took twice as long).
     if used.size <= H.shape[1] // 2 and used.size * H.shape[0] <= budget:
         # early on a path few columns carry weight: a copy of those (≤ the block's own size)
         # makes the product cheaper than one over every column
-        R = H[:, used] @ W[used]
+        R = (W[used].T @ H[:, used].T).T
     else:
-        R = H @ W
+        R = (W.T @ H.T).T
     np.subtract(y[:, None], R, out=R)
     basis = problem.basis(float(lams[0]))  # every λ here is > 0: the unpenalized columns' basis
     coef = None
