@@ -1035,10 +1035,11 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     **Gram mode** (n ≥ D, the default there; ``gram_mode`` forces it on or off): the whole Gram
     matrix is computed once, and each λ is first solved by sweeps over every feature in
     covariance form with a gap *estimate* in Gram form after each sweep (O(D) per estimate,
-    :func:`_gram_path_sweeps`), until the estimate is at most half the tolerance. That estimate
-    never reports ``converged``: the fits are then certified in blocks of K penalties by the
+    :func:`_gram_path_sweeps`; for the residual and for celer's extrapolated dual point), until
+    the estimate is at most half the tolerance. That estimate never reports ``converged``: the fits are then certified in blocks of K penalties by the
     residual-form certificate (:func:`_certify_block`: one product :math:`HW` and one
-    :math:`H^\top R` for the K fits, n·K floats at most max(¼ of H, 2 MB)); a fit whose
+    :math:`H^\top R` for the K fits, with the extrapolated point as one more column for a fit
+    accepted on it; n·K floats at most max(¼ of H, 2 MB)); a fit whose
     certificate fails continues in residual form by :func:`_working_set_fit` from where it was,
     and so does a fit whose Gram-form estimate cannot be trusted at this accuracy (its rounding,
     cancellation in :math:`\lVert y\rVert^2 - 2w^\top H^\top y + w^\top G w`, is too large: e.g.
