@@ -298,3 +298,28 @@ def test_certificate_block_with_an_extra_point_is_no_worse_and_valid():
     true_excess = (lassolib.lasso_objective(H, y, rough, lam, unpenalized=(0,))
                    - lassolib.lasso_objective(H, y, exact, lam, unpenalized=(0,)))
     assert both.gap >= true_excess * (1 - 1e-9)
+
+
+@pytest.mark.parametrize("unpenalized", [(), (0,), (0, 6)])
+def test_degenerate_columns_in_gram_mode(unpenalized):
+    """A duplicated column, a column of zeros and two collinear unpenalized columns (a singular
+    Gram block, pseudo-inverted): every answer reported converged is certified independently."""
+    rng = np.random.default_rng(3)
+    H = rng.standard_normal((100, 8))
+    H[:, 3] = H[:, 2]
+    H[:, 5] = 0.0
+    H[:, 0] = 1.0
+    H[:, 6] = 2.0 * H[:, 0]
+    y = 2.0 * H[:, 1] - H[:, 2] + rng.standard_normal(100) + 3.0
+    penalties, weights, results = lassolib.lasso_path(H, y, n_penalties=30,
+                                                      unpenalized=unpenalized,
+                                                      return_results=True)
+    assert_certified(H, y, penalties, weights, np.array([r.converged for r in results]), 1e-12,
+                     unpenalized)
+    assert np.all(weights[:, 5] == 0.0)
+    for fraction in (0.5, 0.01):
+        lam = fraction * penalties[0]
+        result = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=unpenalized)
+        assert result.converged and result.weights[5] == 0.0
+        assert certificate(H, y, result.weights, lam,
+                           unpenalized=unpenalized).relative_gap <= 1.1e-12
