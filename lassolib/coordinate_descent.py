@@ -771,8 +771,10 @@ def _gram_mode_pays(n_samples, n_features):
 
 
 #: See :func:`_gram_mode_pays`. Measured (one thread): 2000×100 at λ_max/100 2.6 ms in Gram mode
-#: instead of 4.3; 20000×200 at λ_max/10, /100, /1000: 57, 50, 58 ms instead of 66, 65, 157
-#: (its Gram matrix alone takes ~44 ms). Larger D is left to the residual form (not measured).
+#: instead of 4.3; 20000×200 at λ_max/10, /100, /1000: 56, 66–79, 56 ms in Gram mode against 49,
+#: 45–53, 122–130 in residual form (its Gram matrix alone takes ~44 ms: the residual form wins
+#: on sparse answers, Gram mode on dense ones; no rule to tell them apart beforehand is tried
+#: yet). Larger D is left to the residual form (not measured).
 _GRAM_SINGLE_PASSES = 128
 
 
