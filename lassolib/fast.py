@@ -110,7 +110,9 @@ def solve_with(H, y, l1_penalty, *, gram=False, working_set=False, screening=Fal
         λ, the book's scale (scikit-learn's ``alpha`` is λ / (2 n_samples)).
     gram, working_set, screening, extrapolation : bool, default False
         The techniques of the module docstring. All False: the book's plain cyclic loop
-        (``lasso_coordinate_descent(..., method="cyclic")``); all True: the library's default.
+        (``lasso_coordinate_descent(..., method="cyclic")``); all True: the library's default
+        working-set solver (``lasso_coordinate_descent``'s default when n < D or D > 256; with
+        n ≥ D and D ≤ 256 it uses the path's Gram mode instead, see its ``method``).
         ``gram`` alone sweeps every feature in Gram form when the Gram matrix fits (n ≥ D, or
         D small next to n); otherwise in residual form.
     unpenalized : tuple of int, default ()
@@ -168,7 +170,8 @@ def technique_table(H, y, l1_penalty, *, unpenalized=(), tolerance=DEFAULT_TOLER
     """The same fit with the techniques switched on one after the other, and the work each took.
 
     Rows, in order: "plain cyclic loop", "+ Gram form", "+ working sets", "+ gap-safe
-    screening", "+ dual extrapolation" (the last is the library's default solver). Every row
+    screening", "+ dual extrapolation" (the last is the library's default working-set solver;
+    for n ≥ D and D ≤ 256, ``lasso_coordinate_descent`` runs the path's Gram mode instead). Every row
     is certified to the same relative duality gap, so they differ only in the work.
 
     Parameters

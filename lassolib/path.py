@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from ._jit import quiet_degenerate_layout
+from ._jit import jit, quiet_degenerate_layout
 from ._result import ConvergenceWarning, SolverResult
 from ._validation import (
     check_array,
@@ -286,6 +286,241 @@ _ANDERSON_MIN_FLOPS = 200_000
 
 #: A screened feature must clear the safe-sphere test by this relative margin (rounding).
 _SCREEN_MARGIN = 1e-9
+
+
+#: In Gram mode (n ≥ D, see :func:`_gram_path_fit`) the sweeps stop when the Gram-form gap
+#: *estimate* is at most this fraction of ``tolerance`` · objective, so that the residual-form
+#: certificate that follows (the only one that can report ``converged``) rarely fails.
+_GRAM_MARGIN = 0.5
+
+#: The Gram-form estimate is trusted only while its own rounding estimate (cancellation in
+#: Hᵀy − Gw, see :func:`_gram_path_sweeps`) is below this fraction of ``tolerance`` · objective;
+#: otherwise (e.g. uncentered data fitted almost exactly) the fit continues in residual form.
+_GRAM_FLOOR_SHARE = 0.25
+
+#: In Gram mode a penalty gets at most this many plain sweeps before it continues in residual
+#: form (:func:`_working_set_fit`, with extrapolation and Anderson acceleration, which an
+#: ill-conditioned problem needs: the uncentered diabetes problem). The centered diabetes path
+#: needs up to ~1300 plain sweeps near λ_max/1000 (each costs ~D² = 121 multiply-adds); a cap of
+#: 500 sent its last penalties to residual form and made the path ~2× slower.
+_GRAM_MAX_SWEEPS = 5000
+
+
+@jit
+def _small_solve(A, b):
+    """Solve the small system A x = b by Gaussian elimination with partial pivoting; (x, ok),
+    ok False when a pivot is not larger than 1e-14 of A's largest entry (nearly singular)."""
+    m = A.shape[0]
+    A = A.copy()
+    x = b.copy()
+    scale = 0.0
+    for i in range(m):
+        for j in range(m):
+            scale = max(scale, abs(A[i, j]))
+    if not (scale > 0.0) or not np.isfinite(scale):
+        return x, False
+    for k in range(m):
+        pivot = k
+        for i in range(k + 1, m):
+            if abs(A[i, k]) > abs(A[pivot, k]):
+                pivot = i
+        if not (abs(A[pivot, k]) > 1e-14 * scale):
+            return x, False
+        if pivot != k:
+            for j in range(m):
+                A[k, j], A[pivot, j] = A[pivot, j], A[k, j]
+            x[k], x[pivot] = x[pivot], x[k]
+        for i in range(k + 1, m):
+            factor = A[i, k] / A[k, k]
+            for j in range(k, m):
+                A[i, j] -= factor * A[k, j]
+            x[i] -= factor * x[k]
+    for k in range(m - 1, -1, -1):
+        total = x[k]
+        for j in range(k + 1, m):
+            total -= A[k, j] * x[j]
+        x[k] = total / A[k, k]
+    return x, True
+
+
+@jit
+def _gram_gap_estimate(G, Hty, w, Gw, rss, v, Gv, penalized, l1_penalty, unpenalized, M, c,
+                       alpha, size_c, size_rss):
+    r"""The Gram-form gap estimate at w for the dual point built from :math:`y - Hv` (see
+    :func:`_gram_path_sweeps`); ``c`` and ``alpha`` are work arrays. Returns (gap, floor)."""
+    n_features = G.shape[0]
+    n_unpenalized = unpenalized.shape[0]
+    half = l1_penalty / 2.0
+    for a in range(n_unpenalized):
+        total = 0.0
+        for b in range(n_unpenalized):
+            u = unpenalized[b]
+            total += M[a, b] * (Hty[u] - Gv[u])
+        alpha[a] = total
+    largest = 0.0
+    for j in range(n_features):
+        c_j = Hty[j] - Gv[j]
+        for a in range(n_unpenalized):
+            c_j -= G[j, unpenalized[a]] * alpha[a]
+        c[j] = c_j
+        if penalized[j] and abs(c_j) > largest:
+            largest = abs(c_j)
+    s = 1.0
+    if largest > half:
+        s = half / largest
+    # r − θ = (1 − s) r + s H d with d = v − w + α (on U): ‖r − θ‖² without cancellation of ‖y‖²
+    cross, quadratic = 0.0, 0.0
+    for j in range(n_features):
+        d_j = v[j] - w[j]
+        Gd_j = Gv[j] - Gw[j]
+        for a in range(n_unpenalized):
+            Gd_j += G[j, unpenalized[a]] * alpha[a]
+            if unpenalized[a] == j:
+                d_j += alpha[a]
+        cross += (Hty[j] - Gw[j]) * d_j
+        quadratic += d_j * Gd_j
+    distance = (1.0 - s) ** 2 * rss + 2.0 * s * (1.0 - s) * cross + s * s * quadratic
+    if distance < 0.0:
+        distance = 0.0
+    terms = 0.0
+    for j in range(n_features):
+        if penalized[j]:
+            term = l1_penalty * abs(w[j]) - 2.0 * s * w[j] * c[j]
+            if term > 0.0:
+                terms += term
+    # Rounding (an estimate of it, first order; the certificate that follows is what counts):
+    # c_j = (Hᵀy)_j − (Gv)_j is off by about ε(|(Hᵀy)_j| + |(Gv)_j|), which moves the terms by
+    # 2|w_j| times that; ‖r‖² = ‖y‖² − 2wᵀHᵀy + wᵀGw by about ε(‖y‖² + 2|w|ᵀ|Hᵀy| + |w|ᵀ|Gw|),
+    # which enters the gap through (1 − s)² only.
+    eps = 2.220446049250313e-16
+    return distance + terms, eps * (2.0 * size_c + (1.0 - s) ** 2 * size_rss)
+
+
+@jit
+def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M, tolerance,
+                      margin, floor_share, max_sweeps, objective_history, max_step_history,
+                      estimate, snapshots, extra):
+    r"""Cyclic sweeps over every feature in covariance form, each followed by a gap *estimate*.
+
+    The update is :func:`_gram_sweeps`'s on the whole Gram matrix ``G`` (``Gw = G @ w`` kept up
+    to date, so a feature that stays at 0 costs O(1) and a change O(D)). After each sweep the
+    duality gap at w is estimated in Gram form, in O(D), for the dual point built from the
+    residual :math:`y - Hv` with v = w: :math:`c = H^\top y - Gv`, projected off the unpenalized
+    columns U by :math:`\alpha = M c_U` (M the pseudo-inverse of :math:`G_{UU}`),
+    :math:`c' = c - G_{:U}\alpha`, scaled by :math:`s = \min(1, (\lambda/2)/\max_{j \notin U}|c'_j|)`:
+
+    .. math:: \text{gap} = \lVert r - \theta\rVert^2
+              + \sum_{j \notin U} \max(0, \lambda|w_j| - 2 s\, w_j c'_j) ,
+
+    with :math:`r - \theta = (1-s)\,r + s\,Hd`, :math:`d = v - w + \alpha` (α on U), so
+    :math:`\lVert r - \theta\rVert^2 = (1-s)^2\lVert r\rVert^2 + 2s(1-s)\,c(w)^\top d + s^2 d^\top G d`
+    and :math:`\lVert r\rVert^2 = \lVert y\rVert^2 - 2w^\top H^\top y + w^\top Gw` — the same sum as
+    :func:`coordinate_descent._dual_gap`'s for that point. When ``snapshots`` has rows (2K of
+    them: the last K iterates and their Gw), the point from celer's extrapolation of the last K
+    iterates (:func:`_extrapolated`: v = Σ c_k w_k, whose residual is the same combination of the
+    residuals) is tried too. It is only an estimate: Gram form loses digits to cancellation (the
+    ``floor`` it reports). ``estimate`` receives (objective, gap, floor) after the last sweep.
+
+    Returns ``(sweeps run, status)``: 1 when the residual's gap ≤ ``margin`` · tolerance ·
+    objective with a floor below ``floor_share`` · tolerance · objective (``_GRAM_MARGIN``,
+    ``_GRAM_FLOOR_SHARE``); 2 when the extrapolated point's gap is (v is then in ``extra``);
+    −1 when the gap reached the floor but the floor is too large for the estimate to be trusted;
+    0 when the budget ran out.
+    """
+    n_features = G.shape[0]
+    n_unpenalized = unpenalized.shape[0]
+    half = l1_penalty / 2.0
+    alpha = np.zeros(n_unpenalized)
+    c = np.empty(n_features)
+    K = snapshots.shape[0] // 2
+    Gv = np.empty(n_features)
+    ones = np.ones(max(K - 1, 1))
+    for sweep in range(max_sweeps):
+        max_step = 0.0
+        for j in range(n_features):
+            z_j = G[j, j]
+            if z_j == 0.0:
+                continue
+            rho_j = Hty[j] - Gw[j] + z_j * w[j]
+            if not penalized[j]:
+                w_j = rho_j / z_j
+            elif rho_j < -half:
+                w_j = (rho_j + half) / z_j
+            elif rho_j > half:
+                w_j = (rho_j - half) / z_j
+            else:
+                w_j = 0.0
+            step = w_j - w[j]
+            if step != 0.0:
+                for k in range(n_features):  # Gw += step * G[:, j]  (G is symmetric)
+                    Gw[k] += step * G[j, k]
+                w[j] = w_j
+                max_step = max(max_step, abs(step) * np.sqrt(z_j))
+        rss = yty - 2.0 * np.dot(w, Hty) + np.dot(w, Gw)
+        if rss < 0.0:
+            rss = 0.0
+        penalty, size_c, size_rss = 0.0, 0.0, yty
+        for j in range(n_features):
+            size_c += abs(w[j]) * (abs(Hty[j]) + abs(Gw[j]))
+            size_rss += abs(w[j]) * (2.0 * abs(Hty[j]) + abs(Gw[j]))
+            if penalized[j]:
+                penalty += abs(w[j])
+        primal = rss + l1_penalty * penalty
+        gap, floor = _gram_gap_estimate(G, Hty, w, Gw, rss, w, Gw, penalized, l1_penalty,
+                                        unpenalized, M, c, alpha, size_c, size_rss)
+        objective_history[sweep + 1] = primal
+        max_step_history[sweep] = max_step
+        status = 0
+        if gap <= margin * tolerance * primal or gap <= floor:
+            status = 1 if floor <= floor_share * tolerance * primal else -1
+        elif K > 1:
+            row = sweep % K
+            snapshots[row, :] = w
+            snapshots[K + row, :] = Gw
+            if sweep + 1 >= K:
+                # celer's extrapolation: (UᵀU) z = 1 with U the residual differences, UᵀU =
+                # Δwᵀ G Δw = Δw · Δ(Gw)ᵀ (oldest first), c = z / Σz, v = Σ c_k w_{k+1}
+                A = np.empty((K - 1, K - 1))
+                for a in range(K - 1):
+                    ra0, ra1 = (sweep + 1 + a) % K, (sweep + 2 + a) % K
+                    for b in range(K - 1):
+                        rb0, rb1 = (sweep + 1 + b) % K, (sweep + 2 + b) % K
+                        total = 0.0
+                        for j in range(n_features):
+                            total += ((snapshots[ra1, j] - snapshots[ra0, j])
+                                      * (snapshots[K + rb1, j] - snapshots[K + rb0, j]))
+                        A[a, b] = total
+                z, ok = _small_solve(A, ones)
+                if ok:
+                    total = np.sum(z)
+                    if np.isfinite(total) and total != 0.0:
+                        for j in range(n_features):
+                            extra[j] = 0.0
+                            Gv[j] = 0.0
+                        for a in range(K - 1):
+                            r1 = (sweep + 2 + a) % K
+                            weight = z[a] / total
+                            for j in range(n_features):
+                                extra[j] += weight * snapshots[r1, j]
+                                Gv[j] += weight * snapshots[K + r1, j]
+                        good = True
+                        for j in range(n_features):
+                            if not (np.isfinite(extra[j]) and np.isfinite(Gv[j])):
+                                good = False
+                        if good:
+                            gap_v, floor_v = _gram_gap_estimate(
+                                G, Hty, w, Gw, rss, extra, Gv, penalized, l1_penalty,
+                                unpenalized, M, c, alpha, size_c, size_rss)
+                            if gap_v < gap:
+                                gap, floor = gap_v, max(floor, floor_v)
+                                if gap <= margin * tolerance * primal:
+                                    status = 2 if floor <= floor_share * tolerance * primal else 0
+        estimate[0] = primal
+        estimate[1] = gap
+        estimate[2] = floor
+        if status != 0:
+            return sweep + 1, status
+    return max_sweeps, 0
 
 
 class _Work:
@@ -581,8 +816,9 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 if w_acc is not None:
                     candidate = w.copy()
                     candidate[working] = w_acc
-                    both = y[:, None] - H @ np.column_stack([w, candidate])
-                    residual, extra = both[:, 0].copy(), both[:, 1].copy()
+                    # two matrix-vector products: OpenBLAS runs a two-column product ~2x slower
+                    # than two of them (measured on 20000x200)
+                    residual, extra = y - H @ w, y - H @ candidate
             else:
                 extra = _extrapolated(snapshots, snapshot_count)
         if extra is None:
@@ -651,8 +887,138 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     return converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation
 
 
+def _gram_state(gram, y, penalized):
+    """What :func:`_gram_path_sweeps` needs besides λ and w (built once per path)."""
+    unpenalized = np.flatnonzero(~penalized)
+    G = gram.G
+    if unpenalized.size:
+        M = np.linalg.pinv(G[np.ix_(unpenalized, unpenalized)])
+    else:
+        M = np.zeros((0, 0))
+    snapshots = np.empty((2 * _EXTRAPOLATION_K, G.shape[0]))
+    return (G, gram.Hty, float(y @ y), penalized, unpenalized, np.ascontiguousarray(M), snapshots,
+            np.empty(G.shape[0]))
+
+
+def _gram_path_fit(state, lam, w, tolerance, max_sweeps, keep_history, margin=None,
+                   extra_sweeps=0):
+    r"""Gram-mode sweeps at λ from ``w`` (updated in place) until the Gram-form gap estimate
+    certifies with a margin (see :func:`_gram_path_sweeps`; an estimate, never a certificate).
+
+    When the extrapolated point certified, up to ``extra_sweeps`` more plain sweeps try to make
+    the residual alone do (it saves the certificate a column).
+
+    Returns ``(status, n_sweeps, objective_chunks, step_chunks, estimate, extra)``, ``status`` as
+    the kernel's (1: estimate met, 2: met with the extrapolated point ``extra`` (a copy; else
+    None), −1: estimate not trustworthy at this accuracy, 0: budget spent).
+    """
+    from .coordinate_descent import _NO_SNAPSHOTS
+
+    G, Hty, yty, penalized, unpenalized, M, snapshots, extra = state
+    margin = _GRAM_MARGIN if margin is None else margin
+    Gw = G @ w
+    estimate = np.zeros(3)
+    objective_chunks, step_chunks = [], []
+    if keep_history:
+        start = yty - 2.0 * float(w @ Hty) + float(w @ Gw) + lam * float(np.sum(np.abs(w[penalized])))
+        objective_chunks.append(np.array([start]))
+    n_sweeps, chunk, status = 0, 32, 0
+    while n_sweeps < max_sweeps:
+        budget = min(chunk, max_sweeps - n_sweeps)
+        objective_history = np.empty(budget + 1)
+        max_step_history = np.empty(budget)
+        ran, status = _gram_path_sweeps(
+            G, Hty, yty, w, Gw, penalized, lam, unpenalized, M, tolerance, margin,
+            _GRAM_FLOOR_SHARE, budget, objective_history, max_step_history, estimate,
+            snapshots, extra,
+        )
+        n_sweeps += ran
+        if keep_history:
+            objective_chunks.append(objective_history[1 : ran + 1])
+            step_chunks.append(max_step_history[:ran])
+        if status:
+            break
+        chunk = min(2 * chunk, 256)
+    if status == 2 and n_sweeps < max_sweeps and extra_sweeps:
+        # The extrapolated point adds a column to the certificate's two products with H (4·n·D
+        # multiply-adds); a few more plain sweeps (≤ D² each) may certify the residual alone.
+        keep = extra.copy()
+        budget = min(extra_sweeps, max_sweeps - n_sweeps)
+        objective_history = np.empty(budget + 1)
+        max_step_history = np.empty(budget)
+        ran, more = _gram_path_sweeps(
+            G, Hty, yty, w, Gw, penalized, lam, unpenalized, M, tolerance, margin,
+            _GRAM_FLOOR_SHARE, budget, objective_history, max_step_history, estimate,
+            _NO_SNAPSHOTS, extra,
+        )
+        n_sweeps += ran
+        if keep_history:
+            objective_chunks.append(objective_history[1 : ran + 1])
+            step_chunks.append(max_step_history[:ran])
+        if more == 1:
+            status = 1
+        else:
+            extra[:] = keep
+    return (status, n_sweeps, objective_chunks, step_chunks, estimate,
+            extra.copy() if status == 2 else None)
+
+
+def _certify_block(problem, lams, W, budget=0, extras=None):
+    r"""The residual-form certificates of several fits at once: :func:`coordinate_descent._dual_gap`'s
+    check, with its residual dual point, for each (λ_k, column k of ``W``).
+
+    :math:`R = y\mathbf 1^\top - HW` (one product with H for every fit, BLAS-3), projected off
+    the unpenalized columns, and :math:`H^\top R` (a second one); each column is then evaluated by
+    ``coordinate_descent._evaluate`` exactly as a single check would be (over every feature).
+    ``extras`` (optional, one entry per fit: None or weights v) adds the dual point built from
+    :math:`y - Hv` (an extrapolated iterate) to that fit's check, as ``_dual_gap``'s ``extra``.
+    Memory: the n×K block (the caller bounds K, counting the extras; a temporary of its size with
+    unpenalized columns)
+    and, when the fits use at most half of the columns
+    and they take at most ``budget`` floats, a copy of those columns. Returns one ``_Check`` per fit.
+    """
+    from .coordinate_descent import _evaluate
+
+    H, y, penalized, norms = problem.H, problem.y, problem.penalized, problem.norms
+    n_fits = W.shape[1]
+    column_of_extra = {}
+    if extras is not None and any(v is not None for v in extras):
+        more = []
+        for k, v in enumerate(extras):
+            if v is not None:
+                column_of_extra[k] = n_fits + len(more)
+                more.append(v)
+        W = np.column_stack([W] + more)
+    used = np.flatnonzero(np.any(W != 0.0, axis=1))
+    # R is computed as (WᵀHᵀ)ᵀ, Fortran-ordered: each fit's residual is then a contiguous column
+    # (the checks below read each one several times; strided, they took twice as long).
+    if used.size <= H.shape[1] // 2 and used.size * H.shape[0] <= budget:
+        # early on a path few columns carry weight: a copy of those (≤ the block's own size)
+        # makes the product cheaper than one over every column
+        R = (W[used].T @ H[:, used].T).T
+    else:
+        R = (W.T @ H.T).T
+    np.subtract(y[:, None], R, out=R)
+    basis = problem.basis(float(lams[0]))  # every λ here is > 0: the unpenalized columns' basis
+    coef = None
+    if basis is not None:
+        coef = basis.T @ R
+        R -= basis @ coef
+    with quiet_degenerate_layout(H):
+        C = H.T @ R
+    checks = []
+    for k, lam in enumerate(lams):
+        columns = [k] if k not in column_of_extra else [k, column_of_extra[k]]
+        point = R[:, k : k + 1] if len(columns) == 1 else R[:, columns]
+        correlations = C[:, k : k + 1] if len(columns) == 1 else C[:, columns]
+        residual = point[:, 0] if coef is None else point[:, 0] + basis @ coef[:, k]
+        checks.append(_evaluate(H, y, W[:, k], float(lam), penalized, residual, norms, point,
+                                correlations, None))
+    return checks
+
+
 def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, residual_zero, lam_max,
-                     keep_history=True):
+                     keep_history=True, gram_mode=None, gram_margin=None, w_start=None):
     r"""Solve the lasso at each penalty (decreasing), warm-started, by working sets.
 
     At each λ the working set W holds the unpenalized columns, the nonzero weights of the warm
@@ -666,21 +1032,85 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     For λ ≥ λ_max the answer is the exact all-zero (unpenalized-fit) solution, as in
     :func:`lasso_coordinate_descent`. See :func:`_working_set_fit`.
 
+    **Gram mode** (n ≥ D, the default there; ``gram_mode`` forces it on or off): the whole Gram
+    matrix is computed once, and each λ is first solved by sweeps over every feature in
+    covariance form with a gap *estimate* in Gram form after each sweep (O(D) per estimate,
+    :func:`_gram_path_sweeps`; for the residual and for celer's extrapolated dual point), until
+    the estimate is at most half the tolerance. That estimate never reports ``converged``: the fits are then certified in blocks of K penalties by the
+    residual-form certificate (:func:`_certify_block`: one product :math:`HW` and one
+    :math:`H^\top R` for the K fits, with the extrapolated point as one more column for a fit
+    accepted on it; n·K floats at most max(¼ of H, 2 MB)); a fit whose
+    certificate fails continues in residual form by :func:`_working_set_fit` from where it was,
+    and so does a fit whose Gram-form estimate cannot be trusted at this accuracy (its rounding,
+    cancellation in :math:`\lVert y\rVert^2 - 2w^\top H^\top y + w^\top G w`, is too large: e.g.
+    uncentered data fitted almost exactly; after 3 such penalties in a row the rest of the path
+    runs in residual form), or whose plain sweeps did not reach the estimate in
+    ``_GRAM_MAX_SWEEPS`` sweeps (an ill-conditioned problem).
+
     ``problem`` is a ``_Scaled`` problem and the penalties are in its units. Returns the weights
     (K, D), whether each fit converged (K,), and (with ``keep_history``, else an empty list) one
     :class:`SolverResult` per penalty, whose ``n_iterations`` counts the sweeps over the working
-    sets. Peak memory: H, its Gram blocks (at most a quarter of H) and the output.
+    sets (in Gram mode, over every feature). ``w_start`` (scaled units) is the warm start of the
+    first penalty below λ_max (default: the unpenalized fit). Peak memory: H, its Gram blocks (at most a quarter
+    of H; the whole Gram matrix in Gram mode, D² ≤ n·D) and the output.
     """
     from .coordinate_descent import _at_or_above, _result, _zero_result
 
     H = problem.H
-    n_features = H.shape[1]
+    n_samples, n_features = H.shape
     weights = np.empty((l1_penalties.size, n_features))
     converged_flags = np.zeros(l1_penalties.size, dtype=bool)
-    results = []
-    w = w_zero.copy()
+    results = [None] * l1_penalties.size
+    w = w_zero.copy() if w_start is None else w_start.copy()
     gram = None
     correlation = None
+    if gram_mode is None:
+        gram_mode = n_samples >= n_features
+    state = None
+    untrusted = 0  # Gram-form estimates in a row that could not be trusted
+    pending = []  # Gram-mode fits awaiting their certificate: (k, λ, sweeps, objectives, steps,
+    #               extrapolated point or None)
+    budget = max(H.size // 4, 2**18)  # floats for a block of residuals
+    block = max(2, min(2 * l1_penalties.size, budget // n_samples))  # columns of a block
+    n_columns = 0
+    extra_sweeps = min(64, n_samples // (2 * n_features))
+
+    def record(k, lam, w_k, converged, n_sweeps, objective_chunks, step_chunks, primal, gap):
+        weights[k] = w_k
+        converged_flags[k] = converged
+        if keep_history:
+            if objective_chunks and objective_chunks[-1].size:
+                objective_chunks[-1][-1] = primal
+            results[k] = _result(problem, w_k.copy(), converged, n_sweeps, objective_chunks,
+                                 step_chunks, primal, gap, "lasso_coordinate_descent")
+
+    def flush():
+        nonlocal n_columns
+        if not pending:
+            return
+        lams = np.array([item[1] for item in pending])
+        checks = _certify_block(problem, lams, weights[[item[0] for item in pending]].T.copy(),
+                                budget, [item[5] for item in pending])
+        for (k, lam, n_sweeps, objective_chunks, step_chunks, _), check in zip(pending, checks):
+            w_k = weights[k].copy()
+            if check.certified(tolerance):
+                record(k, lam, w_k, True, n_sweeps, objective_chunks, step_chunks, check.primal,
+                       check.gap)
+                continue
+            if n_sweeps >= max_sweeps:
+                record(k, lam, w_k, False, n_sweeps, objective_chunks, step_chunks, check.primal,
+                       check.gap)
+                continue
+            # The estimate was wrong: this fit continues in residual form, from where it was.
+            converged, more, objectives, steps, primal, gap, _ = _working_set_fit(
+                problem, lam, w_k, tolerance, max_sweeps - n_sweeps, gram, check.correlation,
+                keep_history,
+            )
+            record(k, lam, w_k, converged, n_sweeps + more, objective_chunks + objectives[1:],
+                   step_chunks + steps, primal, gap)
+        pending.clear()
+        n_columns = 0
+
     for k, lam in enumerate(l1_penalties):
         lam = float(lam)
         if _at_or_above(lam, lam_max):
@@ -688,19 +1118,42 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
             weights[k] = w
             converged_flags[k] = True
             if keep_history:
-                results.append(_zero_result(problem, w_zero, residual_zero, lam))
+                results[k] = _zero_result(problem, w_zero, residual_zero, lam)
             continue
         if gram is None:
-            gram = _GramCache(H, problem.y)
+            gram = _GramCache(H, problem.y, full=True if gram_mode else None)
+        if gram_mode and gram.full and lam > 0.0 and untrusted < 3:
+            if state is None:
+                state = _gram_state(gram, problem.y, problem.penalized)
+            status, n_sweeps, objective_chunks, step_chunks, _, extra = _gram_path_fit(
+                state, lam, w, tolerance, min(max_sweeps, _GRAM_MAX_SWEEPS), keep_history,
+                gram_margin, extra_sweeps,
+            )
+            if status > 0 or n_sweeps >= max_sweeps:
+                untrusted = 0
+                weights[k] = w
+                pending.append((k, lam, n_sweeps, objective_chunks, step_chunks, extra))
+                n_columns += 1 if extra is None else 2
+                if n_columns + 2 > block:
+                    flush()
+                continue
+            untrusted += 1
+            # The estimate cannot be trusted at this accuracy, or the plain sweeps are slow (an
+            # ill-conditioned problem): continue in residual form, with extrapolation.
+            correlation = gram.Hty - gram.G @ w
+            converged, more, objectives, steps, primal, gap, correlation = _working_set_fit(
+                problem, lam, w, tolerance, max(1, max_sweeps - n_sweeps), gram, correlation,
+                keep_history,
+            )
+            record(k, lam, w, converged, n_sweeps + more, objective_chunks + objectives[1:],
+                   step_chunks + steps, primal, gap)
+            continue
         if correlation is None:
-            correlation = H.T @ residual_zero
+            correlation = (H.T @ residual_zero if not w.any() or state is None
+                           else gram.Hty - gram.G @ w)
         converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation = (
             _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history)
         )
-        weights[k] = w
-        converged_flags[k] = converged
-        if keep_history:
-            result = _result(problem, w.copy(), converged, n_sweeps, objective_chunks,
-                             step_chunks, primal, gap, "lasso_coordinate_descent")
-            results.append(result)
-    return weights, converged_flags, results
+        record(k, lam, w, converged, n_sweeps, objective_chunks, step_chunks, primal, gap)
+    flush()
+    return weights, converged_flags, results if keep_history else []

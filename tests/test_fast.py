@@ -288,7 +288,19 @@ def test_all_off_is_the_plain_loop_and_all_on_is_the_default():
     assert plain.n_sweeps == cyclic.n_sweeps and plain.n_screened == 0
     every = fast.solve_with(H, y, lam, unpenalized=unpenalized, gram=True, working_set=True,
                             screening=True, extrapolation=True)
+    # With n >= D (and D <= 256) the default is the path's Gram mode instead (plain sweeps over the
+    # whole Gram matrix, then the same residual-form certificate): the same answer within the
+    # bound the two certificates give on the fitted values, ‖H(w₁ − w₂)‖ ≤ √gap₁ + √gap₂.
     default = lasso_coordinate_descent(H, y, lam, unpenalized=unpenalized)
+    assert H.shape[0] >= H.shape[1] and default.converged and default.relative_gap <= 1e-12
+    bound = np.sqrt(every.gap) + np.sqrt(default.gap)
+    assert np.linalg.norm(H @ (every.weights - default.weights)) <= bound * (1 + 1e-6)
+    # With n < D the default is exactly every technique on.
+    H, y, _ = make_problem("wide", seed=10)
+    lam = 0.05 * lambda_max(H, y)
+    every = fast.solve_with(H, y, lam, gram=True, working_set=True, screening=True,
+                            extrapolation=True)
+    default = lasso_coordinate_descent(H, y, lam)
     np.testing.assert_array_equal(every.weights, default.weights)
     assert every.n_sweeps == default.n_sweeps and every.gap == default.gap
 

@@ -1,0 +1,325 @@
+"""The path's Gram mode (n ≥ D): Gram-form gap *estimates* steer the sweeps, residual-form
+certificates in blocks decide ``converged``.
+
+Every check here is independent of the Gram-form code: the answers are judged by
+``lassolib.certificate`` (its own residual, dual points and sums) and compared with the residual-form
+path (the same solver with Gram mode off) within the bound their certificates give: the fitted
+values satisfy ‖H(w − w*)‖² ≤ P(w) − P* ≤ gap (the RSS is a squared norm of Hw), so two
+certified answers have ‖H(w₁ − w₂)‖ ≤ sqrt(gap₁) + sqrt(gap₂).
+"""
+
+import numpy as np
+import pytest
+
+import lassolib
+import lassolib.path as path_module
+from lassolib import certificate, lambda_max, penalty_grid
+from lassolib._validation import check_unpenalized
+from lassolib.coordinate_descent import _check_entry, _Scaled
+from lassolib.soft_threshold import _lambda_max, _unpenalized_fit
+
+
+def solve_path(H, y, penalties, *, unpenalized=(), tolerance=1e-12, max_sweeps=10_000, **options):
+    """``lasso_path``'s own set-up, then ``_active_set_path`` with ``options`` (gram_mode, ...)."""
+    H, y, owned = _check_entry(np.asfortranarray(H, dtype=float), np.asarray(y, dtype=float))
+    penalized = check_unpenalized(unpenalized, H.shape[1])
+    problem = _Scaled(H, y, penalized, owned=owned)
+    w_zero, residual_zero = _unpenalized_fit(problem.H, problem.y, penalized)
+    lam_max = _lambda_max(problem.H, penalized, residual_zero)
+    scaled = np.array([problem.penalty(lam) for lam in penalties])
+    weights, converged, results = path_module._active_set_path(
+        problem, scaled, tolerance, max_sweeps, w_zero, residual_zero, lam_max, keep_history=True,
+        **options,
+    )
+    return problem.weights(weights), converged, results
+
+
+class Spy:
+    """Count the Gram-mode fits (by status) and the residual-form fits of one path."""
+
+    def __init__(self, monkeypatch):
+        self.statuses, self.residual_fits = [], 0
+        gram_fit, residual_fit = path_module._gram_path_fit, path_module._working_set_fit
+
+        def spy_gram(*args, **kwargs):
+            out = gram_fit(*args, **kwargs)
+            self.statuses.append(out[0])
+            return out
+
+        def spy_residual(*args, **kwargs):
+            self.residual_fits += 1
+            return residual_fit(*args, **kwargs)
+
+        monkeypatch.setattr(path_module, "_gram_path_fit", spy_gram)
+        monkeypatch.setattr(path_module, "_working_set_fit", spy_residual)
+
+
+def tall(seed=0, n=400, d=12, intercept=False):
+    rng = np.random.default_rng(seed)
+    H = rng.standard_normal((n, d))
+    if intercept:
+        H[:, 0] = 1.0
+    w = np.zeros(d)
+    w[: d // 3] = rng.standard_normal(d // 3) * 3
+    y = H @ w + 0.5 * rng.standard_normal(n) + (5.0 if intercept else 0.0)
+    return H, y
+
+
+def assert_certified(H, y, penalties, weights, converged, tolerance, unpenalized=()):
+    """Every row reported converged is certified by lassolib.certificate, independently."""
+    assert converged.all()
+    for lam, row in zip(penalties, weights):
+        reference = certificate(H, y, row, lam, unpenalized=unpenalized)
+        assert reference.relative_gap <= 1.1 * tolerance, (lam, reference.relative_gap)
+
+
+@pytest.mark.parametrize("intercept", [False, True])
+def test_gram_mode_runs_and_matches_the_residual_form(monkeypatch, intercept):
+    H, y = tall(1, intercept=intercept)
+    unpenalized = (0,) if intercept else ()
+    penalties = penalty_grid(lambda_max(H, y, unpenalized=unpenalized), n_penalties=40)
+    spy = Spy(monkeypatch)
+    gram_w, gram_ok, gram_results = solve_path(H, y, penalties, unpenalized=unpenalized)
+    # Gram mode ran every penalty below λ_max and needed no residual-form continuation
+    assert len(spy.statuses) == penalties.size - 1 and set(spy.statuses) <= {1, 2}
+    assert spy.residual_fits == 0
+    plain_w, plain_ok, plain_results = solve_path(H, y, penalties, unpenalized=unpenalized,
+                                                  gram_mode=False)
+    assert spy.residual_fits == penalties.size - 1
+    assert gram_ok.all() and plain_ok.all()
+    assert_certified(H, y, penalties, gram_w, gram_ok, 1e-12, unpenalized)
+    for lam, a, b in zip(penalties, gram_w, plain_w):
+        gap_a = certificate(H, y, a, lam, unpenalized=unpenalized).gap
+        gap_b = certificate(H, y, b, lam, unpenalized=unpenalized).gap
+        distance = np.linalg.norm(H @ (a - b))
+        assert distance <= (np.sqrt(gap_a) + np.sqrt(gap_b)) * (1 + 1e-6) + 1e-12 * np.linalg.norm(y)
+    # the results describe the certified answers: the gap is the residual-form certificate's,
+    # the history has one objective per sweep (plus the start), the last one the objective
+    for result in gram_results[1:]:
+        assert result.converged and result.relative_gap <= 1e-12
+        assert result.objective_history.size == result.n_iterations + 1
+        assert result.objective_history[-1] == result.objective
+
+
+@pytest.mark.parametrize(
+    "scale_H, scale_y, column",
+    [(1e-150, 1e-150, None), (1e140, 1e140, None), (1e-140, 1e140, None), (1.0, 1.0, 1e8),
+     (1e150, 1e-150, 1e-8)],
+)
+def test_converged_flags_hold_on_badly_scaled_data(monkeypatch, scale_H, scale_y, column):
+    H, y = tall(2, intercept=True)
+    H, y = H * scale_H, y * scale_y
+    if column is not None:
+        H[:, 3] *= column
+    spy = Spy(monkeypatch)
+    penalties, weights, results = lassolib.lasso_path(H, y, n_penalties=30, unpenalized=(0,),
+                                                      return_results=True)
+    assert {1, 2} & set(spy.statuses)  # Gram mode certified fits here
+    assert_certified(H, y, penalties, weights, np.array([r.converged for r in results]), 1e-12,
+                     (0,))
+
+
+def test_a_wrong_estimate_falls_back_to_the_residual_form(monkeypatch):
+    """With a margin of 1e9 the estimate 'certifies' after one sweep: the residual-form
+    certificate must refuse it and the fit continue in residual form, to a certified answer."""
+    H, y = tall(3, intercept=True)
+    penalties = penalty_grid(lambda_max(H, y, unpenalized=(0,)), n_penalties=20)
+    spy = Spy(monkeypatch)
+    weights, converged, results = solve_path(H, y, penalties, unpenalized=(0,), gram_margin=1e9)
+    assert spy.residual_fits > 0, "the forced wrong estimates were never caught"
+    assert_certified(H, y, penalties, weights, converged, 1e-12, (0,))
+    for result in results[1:]:
+        assert result.objective_history.size == result.n_iterations + 1
+
+
+def test_an_untrusted_estimate_falls_back_then_gram_mode_stops(monkeypatch):
+    """An estimate whose rounding is never small enough (share 0): each fit continues in
+    residual form, and after three in a row the path leaves Gram mode."""
+    monkeypatch.setattr(path_module, "_GRAM_FLOOR_SHARE", 0.0)
+    H, y = tall(4)
+    penalties = penalty_grid(lambda_max(H, y), n_penalties=15)
+    spy = Spy(monkeypatch)
+    weights, converged, _ = solve_path(H, y, penalties)
+    assert spy.statuses == [-1, -1, -1]
+    assert spy.residual_fits == penalties.size - 1
+    assert_certified(H, y, penalties, weights, converged, 1e-12)
+
+
+def test_slow_plain_sweeps_fall_back(monkeypatch):
+    monkeypatch.setattr(path_module, "_GRAM_MAX_SWEEPS", 1)
+    H, y = tall(5)
+    penalties = penalty_grid(lambda_max(H, y), n_penalties=15)
+    spy = Spy(monkeypatch)
+    weights, converged, _ = solve_path(H, y, penalties)
+    assert 0 in spy.statuses and spy.residual_fits > 0
+    assert_certified(H, y, penalties, weights, converged, 1e-12)
+
+
+def test_several_certificate_blocks():
+    """n·K ≤ 2 MB: 30000 rows give blocks of 8 penalties; every block is certified."""
+    H, y = tall(6, n=30_000, d=5)
+    penalties = penalty_grid(lambda_max(H, y), n_penalties=30)
+    weights, converged, results = solve_path(H, y, penalties)
+    assert 262_144 // 30_000 < penalties.size
+    assert_certified(H, y, penalties, weights, converged, 1e-12)
+
+
+def test_max_sweeps_in_gram_mode_is_reported_honestly():
+    """One sweep cannot reach 1e-14: the rows are not reported converged, and the gap reported
+    is the residual-form certificate's (checked independently)."""
+    H, y = tall(7)
+    penalties = penalty_grid(lambda_max(H, y), n_penalties=6)
+    with pytest.warns(lassolib.ConvergenceWarning):
+        got, weights, results = lassolib.lasso_path(H, y, penalties, max_sweeps=1,
+                                                    tolerance=1e-14, return_results=True)
+    assert not all(r.converged for r in results[1:])
+    for lam, row, result in zip(got, weights, results):
+        reference = certificate(H, y, row, lam)  # its dual points include the support point
+        assert result.gap >= reference.gap * (1 - 1e-6)  # the reported gap is an upper bound
+        if result.converged:
+            assert reference.relative_gap <= 1.1e-14
+        else:
+            assert result.relative_gap > 1e-14
+
+
+# ------------------------------------------------------------------------------------------------
+# One penalty: lasso_coordinate_descent uses Gram mode when n >= D and D <= 256
+# ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "scale_H, scale_y, column",
+    [(1.0, 1.0, None), (1e-150, 1e-150, None), (1e140, 1e-140, None), (1.0, 1.0, 1e8)],
+)
+@pytest.mark.parametrize("fraction", [0.5, 0.1, 0.01, 0.001])
+def test_single_fit_in_gram_mode_is_certified(monkeypatch, scale_H, scale_y, column, fraction):
+    from lassolib.coordinate_descent import _solve_working_set
+
+    H, y = tall(8, intercept=True)
+    H, y = H * scale_H, y * scale_y
+    if column is not None:
+        H[:, 2] *= column
+    lam = fraction * lambda_max(H, y, unpenalized=(0,))
+    spy = Spy(monkeypatch)
+    result = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0,))
+    if fraction >= 0.01:
+        assert spy.statuses in ([1], [2]) and spy.residual_fits == 0  # Gram mode answered
+    else:
+        # near least squares on this uncentered y (mean 5) the estimate's rounding may be too
+        # large for 1e-12: then the working-set solver answers
+        assert spy.statuses in ([1], [2], [-1])
+        assert spy.residual_fits == (1 if spy.statuses == [-1] else 0)
+    assert result.converged
+    reference = certificate(H, y, result.weights, lam, unpenalized=(0,))
+    assert reference.relative_gap <= 1.1e-12
+    # (two computations of a gap this small differ by their rounding, which on this uncentered
+    # y near least squares reaches ~1e-13 of the objective: the residual is ~1e-2 of y)
+    assert reference.gap <= result.gap + 5e-13 * reference.primal
+    assert result.objective_history.size == result.n_iterations + 1
+    # the working-set solver gives the same answer within the certificates' bound
+    penalized = np.ones(H.shape[1], bool)
+    penalized[0] = False
+    other = _solve_working_set(np.asfortranarray(H), y, lam, 1e-12, 10_000, None, penalized)
+    bound = np.sqrt(result.gap) + np.sqrt(other.gap)
+    assert np.linalg.norm(H @ (result.weights - other.weights)) <= bound * (1 + 1e-6)
+
+
+def test_single_fit_falls_back_to_the_working_set_solver_from_the_start(monkeypatch):
+    """Below the Gram estimate's rounding (tolerance 1e-16) Gram mode gives up; the answer is then
+    exactly the working-set solver's from the original start."""
+    from lassolib.coordinate_descent import _solve_working_set
+
+    H, y = tall(9, n=60, d=15)
+    lam = 0.01 * lambda_max(H, y)
+    spy = Spy(monkeypatch)
+    result = lassolib.lasso_coordinate_descent(H, y, lam, tolerance=1e-16, max_sweeps=10**6)
+    assert spy.statuses == [-1] and spy.residual_fits == 1
+    other = _solve_working_set(np.asfortranarray(H), y, lam, 1e-16, 10**6, None,
+                               np.ones(H.shape[1], bool))
+    np.testing.assert_array_equal(result.weights, other.weights)
+    assert result.converged == other.converged and result.gap == other.gap
+
+
+def test_single_fit_warm_start_in_gram_mode():
+    H, y = tall(10)
+    lam = 0.05 * lambda_max(H, y)
+    cold = lassolib.lasso_coordinate_descent(H, y, lam)
+    warm = lassolib.lasso_coordinate_descent(H, y, lam, w0=cold.weights)
+    assert warm.converged and warm.n_iterations <= 2
+    assert certificate(H, y, warm.weights, lam).relative_gap <= 1.1e-12
+
+
+# ------------------------------------------------------------------------------------------------
+# The extrapolated dual point in Gram mode
+# ------------------------------------------------------------------------------------------------
+
+def test_extrapolated_point_certifies_the_diabetes_path(monkeypatch):
+    """On the book's diabetes problem (correlated features, slow plain sweeps) some fits are
+    accepted on the extrapolated point: the certificate then includes it, and every row is
+    certified by lassolib.certificate."""
+    problem = lassolib.diabetes_problem()
+    spy = Spy(monkeypatch)
+    penalties, weights, results = lassolib.lasso_path(problem.H, problem.y, unpenalized=(0,),
+                                                      n_penalties=60, return_results=True)
+    assert 2 in spy.statuses and spy.residual_fits == 0
+    assert_certified(problem.H, problem.y, penalties, weights,
+                     np.array([r.converged for r in results]), 1e-12, (0,))
+
+
+def test_small_solve_matches_numpy_and_refuses_singular_systems():
+    rng = np.random.default_rng(0)
+    for m in (1, 2, 4):
+        U = rng.standard_normal((m, 30))
+        A = U @ U.T
+        b = np.ones(m)
+        x, ok = path_module._small_solve(A, b)
+        assert ok
+        np.testing.assert_allclose(x, np.linalg.solve(A, b), rtol=1e-10)
+    A = np.array([[1.0, 2.0], [2.0, 4.0]])
+    assert not path_module._small_solve(A, np.ones(2))[1]
+    assert not path_module._small_solve(np.zeros((3, 3)), np.ones(3))[1]
+    assert not path_module._small_solve(np.full((2, 2), np.nan), np.ones(2))[1]
+
+
+def test_certificate_block_with_an_extra_point_is_no_worse_and_valid():
+    """The block's check with an extra dual point keeps the smaller gap, and either gap is an
+    upper bound: at least lassolib.certificate's at the residual point's rounding."""
+    H, y = tall(11, intercept=True)
+    lam = 0.05 * lambda_max(H, y, unpenalized=(0,))
+    exact = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0,), tolerance=1e-15).weights
+    penalized = np.ones(H.shape[1], bool)
+    penalized[0] = False
+    problem = _Scaled(np.asfortranarray(H), y, penalized, owned=False)
+    rough = exact + 1e-3 * np.random.default_rng(1).standard_normal(exact.size) * (exact != 0)
+    alone = path_module._certify_block(problem, np.array([lam]), rough[:, None].copy())[0]
+    both = path_module._certify_block(problem, np.array([lam]), rough[:, None].copy(),
+                                      extras=[exact])[0]
+    assert both.gap <= alone.gap and both.source == 1 and both.gap < 1e-3 * alone.gap
+    assert both.plain_gap == pytest.approx(alone.plain_gap, rel=1e-9)  # (BLAS order differs)
+    true_excess = (lassolib.lasso_objective(H, y, rough, lam, unpenalized=(0,))
+                   - lassolib.lasso_objective(H, y, exact, lam, unpenalized=(0,)))
+    assert both.gap >= true_excess * (1 - 1e-9)
+
+
+@pytest.mark.parametrize("unpenalized", [(), (0,), (0, 6)])
+def test_degenerate_columns_in_gram_mode(unpenalized):
+    """A duplicated column, a column of zeros and two collinear unpenalized columns (a singular
+    Gram block, pseudo-inverted): every answer reported converged is certified independently."""
+    rng = np.random.default_rng(3)
+    H = rng.standard_normal((100, 8))
+    H[:, 3] = H[:, 2]
+    H[:, 5] = 0.0
+    H[:, 0] = 1.0
+    H[:, 6] = 2.0 * H[:, 0]
+    y = 2.0 * H[:, 1] - H[:, 2] + rng.standard_normal(100) + 3.0
+    penalties, weights, results = lassolib.lasso_path(H, y, n_penalties=30,
+                                                      unpenalized=unpenalized,
+                                                      return_results=True)
+    assert_certified(H, y, penalties, weights, np.array([r.converged for r in results]), 1e-12,
+                     unpenalized)
+    assert np.all(weights[:, 5] == 0.0)
+    for fraction in (0.5, 0.01):
+        lam = fraction * penalties[0]
+        result = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=unpenalized)
+        assert result.converged and result.weights[5] == 0.0
+        assert certificate(H, y, result.weights, lam,
+                           unpenalized=unpenalized).relative_gap <= 1.1e-12
