@@ -128,3 +128,45 @@ def test_show_uses_the_current_figure(monkeypatch):
     assert plt.gcf() is fig
     figures.show()
     assert len(published) == 1 and not plt.fignum_exists(fig.number)
+
+
+def test_long_legend_above_the_axes_keeps_one_column():
+    with matplotlib.rc_context(BOOK_RC):
+        fig, ax = plt.subplots(figsize=(7.0, 4.0), layout="constrained")
+        for k in range(4):
+            ax.plot([0, 1], [k, k], label=f"a rather long method name {k}")
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2)
+    height_before = fig.get_size_inches()[1]
+    narrow_drawing(fig)
+    legend = fig.axes[0].get_legend()
+    assert legend._ncols == 1 and len(legend.texts) == 4
+    assert fig.get_size_inches()[1] > max(3.0, height_before * NARROW_WIDTH / 7.0 + 0.5)  # room for 2 more rows
+
+
+def test_crowded_tick_labels_are_turned_upright():
+    with matplotlib.rc_context(BOOK_RC):
+        fig, ax = plt.subplots(figsize=(7.0, 3.0), layout="constrained")
+        names = [f"feature {k}" for k in range(12)]
+        ax.bar(range(12), np.arange(12))
+        ax.set_xticks(range(12), names)
+    narrow_drawing(fig)
+    assert all(label.get_rotation() == 90 for label in fig.axes[0].get_xticklabels())
+    fig = narrow_drawing(_single())  # numbers 0..4: room enough, left as they are
+    assert all(label.get_rotation() == 0 for label in fig.axes[0].get_xticklabels())
+
+
+def test_long_x_label_goes_on_two_lines_outside_math():
+    from lassolib.figures._show import _break_line
+
+    assert _break_line("work of the plain loop") == "work of the\nplain loop"  # the space at 11 of 22
+    assert _break_line(r"$\lambda / \lambda_{\max}$") == r"$\lambda / \lambda_{\max}$"  # no space outside math
+    assert _break_line(r"$a + b$ over $c + d$ here") in (r"$a + b$ over" + "\n" + r"$c + d$ here",
+                                                        r"$a + b$" + "\n" + r"over $c + d$ here")
+    with matplotlib.rc_context(BOOK_RC):
+        fig, ax = plt.subplots(figsize=(7.0, 3.0), layout="constrained")
+        ax.barh(range(3), [1, 2, 3])
+        ax.set_yticks(range(3), ["a very long category name", "b", "c"])
+        ax.set_xlabel("work divided by the plain loop's work (log scale)")
+    narrow_drawing(fig)
+    assert "\n" in fig.axes[0].get_xlabel()
+    assert "\n" not in narrow_drawing(_single()).axes[0].get_xlabel()

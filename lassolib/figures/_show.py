@@ -11,12 +11,14 @@ and the desktop page show only the figure itself.
 """
 
 import base64
-import io
 
 from ._style import DISPLAY_DPI, NARROW_WIDTH, RENDER_SCALE, _figure_png_with_width
 
 NARROW_KEY = "lassobook"
 """Output metadata key under which :func:`show` stores ``{"narrow": <base64 PNG>}``."""
+NARROW_COLORS = 64
+"""Palette size of the narrow PNG (quantized as the sweep frames are: a third of the bytes, so
+that the stored notebooks stay small)."""
 MIN_PANEL_HEIGHT = 3.0
 """Smallest height (inches) of one panel of the narrow drawing."""
 
@@ -36,55 +38,92 @@ def _panels(figure):
             if ax.get_subplotspec() is not None and not hasattr(ax, "_colorbar")]
 
 
+def _legend_rows(n_labels, ncols):
+    return -(-n_labels // max(1, ncols))
+
+
 def _fold_legend(ax, alone):
-    """Redraw ``ax``'s legend so that it fits a narrow panel: at most two columns, and a legend
-    that stood right of the axes goes below them (under the figure when the panel is alone).
-    Returns the height (inches) the figure needs for a legend moved below, else 0."""
+    """Redraw ``ax``'s legend so that it fits a narrow panel. A legend inside the axes keeps at
+    most two columns; one outside them (beside, above or below) keeps one column when a label is
+    long (more than 18 characters), else two; one that stood right of the axes goes below them
+    (under the figure when the panel is alone). Returns the height (inches) the figure needs for
+    the legend's new rows outside the axes (0 when it stays inside)."""
     legend = ax.get_legend()
     if legend is None:
         return 0.0
     anchor = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
     outside_right = anchor.x0 > 1.0
-    ncols = legend._ncols
-    if not outside_right and ncols <= 2:
-        return 0.0
+    eps = 1e-6  # the anchor comes back through two transforms: (0, 1) may read 0.9999999
+    outside = outside_right or anchor.y0 >= 1.0 - eps or anchor.y1 <= eps or anchor.x1 < -eps
     handles = legend.legend_handles
     labels = [text.get_text() for text in legend.texts]
+    ncols = legend._ncols
+    longest = max((len(label) for label in labels), default=0)
+    columns = min(ncols, 1 if outside and longest > 18 else 2)
+    if not outside_right and columns == ncols:
+        return 0.0
+    fontsize = legend.texts[0].get_fontsize() if legend.texts else 10.0
+    row_height = 1.75 * fontsize / 72  # inches per legend row
     options = {
-        "fontsize": legend.texts[0].get_fontsize() if legend.texts else None,
+        "fontsize": fontsize,
         "handlelength": legend.handlelength,
         "title": legend.get_title().get_text() or None,
         "framealpha": legend.get_frame().get_alpha(),
         "frameon": legend.get_frame_on(),
     }
-    longest = max((len(label) for label in labels), default=0)
-    columns = 1 if longest > 18 else 2
+    loc = legend._loc
+    legend.remove()
     if outside_right:
-        rows = -(-len(labels) // columns)
-        extra = rows * 1.75 * (options["fontsize"] or 10.0) / 72 + 0.3
-        legend.remove()
+        columns = 1 if longest > 18 else 2
         if alone:
             ax.figure.legend(handles, labels, loc="outside lower center", ncols=columns, **options)
         else:
             ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncols=columns,
                       **options)
-        return extra
-    else:
-        loc = legend._loc
-        box = legend.get_bbox_to_anchor()
-        inside = box.bounds == ax.bbox.bounds
-        legend.remove()
-        if inside:
-            ax.legend(handles, labels, loc=loc, ncols=min(ncols, columns), **options)
-        else:
-            ax.legend(handles, labels, loc=loc, bbox_to_anchor=anchor, ncols=min(ncols, columns),
-                      **options)
-    return 0.0
+        return _legend_rows(len(labels), columns) * row_height + 0.3
+    if not outside:
+        ax.legend(handles, labels, loc=loc, bbox_to_anchor=anchor.bounds, ncols=columns, **options)
+        return 0.0
+    ax.legend(handles, labels, loc=loc, bbox_to_anchor=anchor.bounds, ncols=columns, **options)
+    return (_legend_rows(len(labels), columns) - _legend_rows(len(labels), ncols)) * row_height
+
+
+def _break_line(text):
+    """``text`` with its space nearest the middle (outside ``$...$`` math) made a line break."""
+    spaces, math = [], False
+    for k, character in enumerate(text):
+        if character == "$" and (k == 0 or text[k - 1] != "\\"):
+            math = not math
+        elif character == " " and not math:
+            spaces.append(k)
+    if "\n" in text or not spaces:
+        return text
+    k = min(spaces, key=lambda k: abs(k - len(text) / 2))
+    return text[:k] + "\n" + text[k + 1:]
+
+
+def _unclutter(figure):
+    """At the narrow width: an x axis label wider than its panel goes on two lines, and a panel's
+    x tick labels turn upright (90°) where they overlap."""
+    renderer = figure.canvas.get_renderer()
+    figure.draw_without_rendering()
+    for ax in _panels(figure):
+        label = ax.xaxis.label
+        if label.get_text() and label.get_window_extent(renderer).width > ax.bbox.width:
+            label.set_text(_break_line(label.get_text()))
+    figure.draw_without_rendering()
+    for ax in _panels(figure):
+        boxes = [label.get_window_extent(renderer) for label in ax.get_xticklabels()
+                 if label.get_visible() and label.get_text()]
+        boxes.sort(key=lambda box: box.x0)
+        if any(a.x1 > b.x0 - 2 for a, b in zip(boxes, boxes[1:])):
+            ax.tick_params(axis="x", labelrotation=90)
 
 
 def narrow_drawing(figure):
     """Redraw ``figure`` in place for a narrow screen: :data:`NARROW_WIDTH` inches wide, its
-    panels stacked in one column, wide legends folded (see :func:`show`). Returns the figure."""
+    panels stacked in one column, wide legends folded, long x labels on two lines, crowded x tick
+    labels turned upright (see :func:`show`). Returns the figure."""
     from matplotlib.gridspec import GridSpec
 
     figure = _check_figure(figure)
@@ -103,18 +142,19 @@ def narrow_drawing(figure):
         panel_height = max(MIN_PANEL_HEIGHT, height * NARROW_WIDTH / (width / columns) + 0.3)
     extra = sum(_fold_legend(ax, alone=len(panels) == 1) for ax in panels)
     figure.set_size_inches(NARROW_WIDTH, panel_height * max(1, len(panels)) + extra)
+    _unclutter(figure)
     return figure
 
 
 def narrow_png(figure):
     """PNG bytes of the narrow drawing of ``figure`` (the figure itself is left as it was drawn
     for the column only until this call: it is redrawn in place). ``NARROW_WIDTH`` inches at
-    ``DISPLAY_DPI * RENDER_SCALE`` dpi: exactly ``NARROW_WIDTH * DISPLAY_DPI * RENDER_SCALE``
+    ``DISPLAY_DPI * RENDER_SCALE`` dpi, palette-quantized to :data:`NARROW_COLORS` colours: exactly ``NARROW_WIDTH * DISPLAY_DPI * RENDER_SCALE``
     pixels wide (720), shown at most 360 CSS px wide."""
+    from ..widgets import _figure_png
+
     figure = narrow_drawing(figure)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DISPLAY_DPI * RENDER_SCALE)
-    return buffer.getvalue()
+    return _figure_png(figure, DISPLAY_DPI * RENDER_SCALE, NARROW_COLORS)
 
 
 def show(figure=None):
