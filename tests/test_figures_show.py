@@ -170,3 +170,12 @@ def test_long_x_label_goes_on_two_lines_outside_math():
     narrow_drawing(fig)
     assert "\n" in fig.axes[0].get_xlabel()
     assert "\n" not in narrow_drawing(_single()).axes[0].get_xlabel()
+
+
+def test_long_y_label_goes_on_two_lines():
+    with matplotlib.rc_context(BOOK_RC):
+        fig, ax = plt.subplots(figsize=(6.0, 4.0), layout="constrained")
+        ax.plot([1, 2], [1, 2])
+        ax.set_ylabel("objective minus the coordinate-descent objective, at iteration t")
+    narrow_drawing(fig)
+    assert "\n" in fig.axes[0].get_ylabel()

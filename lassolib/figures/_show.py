@@ -103,13 +103,16 @@ def _break_line(text):
 
 
 def _unclutter(figure):
-    """At the narrow width: an x axis label wider than its panel goes on two lines, and a panel's
-    x tick labels turn upright (90°) where they overlap."""
+    """At the narrow width: an axis label longer than its panel's side goes on two lines, and a
+    panel's x tick labels turn upright (90°) where they overlap."""
     renderer = figure.canvas.get_renderer()
     figure.draw_without_rendering()
     for ax in _panels(figure):
         label = ax.xaxis.label
         if label.get_text() and label.get_window_extent(renderer).width > ax.bbox.width:
+            label.set_text(_break_line(label.get_text()))
+        label = ax.yaxis.label
+        if label.get_text() and label.get_window_extent(renderer).height > ax.bbox.height:
             label.set_text(_break_line(label.get_text()))
     figure.draw_without_rendering()
     for ax in _panels(figure):
@@ -122,7 +125,7 @@ def _unclutter(figure):
 
 def narrow_drawing(figure):
     """Redraw ``figure`` in place for a narrow screen: :data:`NARROW_WIDTH` inches wide, its
-    panels stacked in one column, wide legends folded, long x labels on two lines, crowded x tick
+    panels stacked in one column, wide legends folded, long axis labels on two lines, crowded x tick
     labels turned upright (see :func:`show`). Returns the figure."""
     from matplotlib.gridspec import GridSpec
 
