@@ -30,6 +30,10 @@ Reading experience (``static/``, added to every page):
   marks wide displays, code and tables that scroll with a visible cue; ``lassobook.css`` makes
   displayed equations scroll instead of being clipped, sets readable contrast in both colour modes,
   a visible focus ring and a 24 px slider handle.
+- After the build, each static figure that ``lassolib.figures.show`` drew a second time for
+  narrow screens (the drawing travels in the executed notebook's output metadata) gets that
+  drawing as ``_images/narrow/<sha>.png`` in a ``<picture>``: phones (≤ 600 px) load it instead of
+  the figure, so the figure's text keeps its size there; wider screens never fetch it.
 - After the build it removes pydata-sphinx-theme's ``fontawesome.js`` (1.5 MB, every icon of Font
   Awesome as SVG paths) from every page: the theme's stylesheet already draws the same icons from
   the Font Awesome web fonts it ships.
