@@ -134,7 +134,7 @@ def narrow_drawing(figure):
     panels = _panels(figure)
     columns = 1
     if panels:
-        nrows, columns = panels[0].get_subplotspec().get_geometry()[:2]
+        columns = panels[0].get_subplotspec().get_geometry()[1]
     panel_height = max(MIN_PANEL_HEIGHT, height * NARROW_WIDTH * columns / width + 0.5)
     if len(panels) > 1:
         grid = GridSpec(len(panels), 1, figure=figure)
@@ -150,10 +150,11 @@ def narrow_drawing(figure):
 
 
 def narrow_png(figure):
-    """PNG bytes of the narrow drawing of ``figure`` (the figure itself is left as it was drawn
-    for the column only until this call: it is redrawn in place). ``NARROW_WIDTH`` inches at
-    ``DISPLAY_DPI * RENDER_SCALE`` dpi, palette-quantized to :data:`NARROW_COLORS` colours: exactly ``NARROW_WIDTH * DISPLAY_DPI * RENDER_SCALE``
-    pixels wide (720), shown at most 360 CSS px wide."""
+    """PNG bytes of the narrow drawing of ``figure`` (redrawn in place: call it last).
+
+    ``NARROW_WIDTH`` inches at ``DISPLAY_DPI * RENDER_SCALE`` dpi, so exactly 720 pixels wide
+    (shown at most 360 CSS px wide), palette-quantized to :data:`NARROW_COLORS` colours.
+    """
     from ..widgets import _figure_png
 
     figure = narrow_drawing(figure)
