@@ -922,3 +922,67 @@ def test_sliders_keep_their_place(browser, http_root, width):
         assert heights[0] == heights[1], (
             f"{page_path} at {WIDTHS[width]} px: sweep outputs {heights[0]} px tall before the sliders are drawn, "
             f"{heights[1]} px after")
+
+
+def _figure_cells(page_path):
+    """Names of the notebook's figure cells (``mystnb: figure: name``): its static figures."""
+    source = ROOT / pathlib.Path(page_path).with_suffix(".ipynb")
+    if not source.is_file():
+        return []
+    cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
+    return [cell["metadata"]["mystnb"]["figure"].get("name") for cell in cells
+            if cell["cell_type"] == "code" and "figure" in cell["metadata"].get("mystnb", {})]
+
+
+STATIC_FIGURES = """() => Array.from(document.querySelectorAll('article figure[id] img'))
+    .filter(i => !i.closest('figure.lassolib-frame') && i.getClientRects().length && i.naturalWidth > 0)
+    .map(i => [i.closest('figure[id]').id, i.currentSrc.split('/').slice(-2).join('/'), i.naturalWidth,
+               i.clientWidth])"""
+
+
+@pytest.mark.parametrize("page_path", CHAPTERS)
+def test_static_figure_text_readable_on_phone(browser, http_root, page_path):
+    """On a phone every static figure (a figure cell shown with ``lassolib.figures.show``) shows
+    its narrow drawing (book/_ext/offline.py serves it under 600 px) at no less than ~0.93 of the
+    size it was drawn for, so its smallest text (MIN_FONT_PT) is at least 10 CSS px, sharp
+    (>= 1.5 image px per CSS px); a desktop shows the figure itself and never fetches a narrow
+    drawing."""
+    from lassolib.figures import DISPLAY_DPI, MIN_FONT_PT, RENDER_SCALE
+
+    names = _figure_cells(page_path)
+    if not names:
+        pytest.skip(f"{page_path} has no static figure cell")
+    load_all = """async () => { for (const i of document.querySelectorAll('article figure[id] img')) {
+        i.loading = 'eager'; try { await i.decode(); } catch (e) {} } }"""
+    context, page = _open(browser, http_root, page_path, width=PHONE["width"], height=PHONE["height"], mobile=True)
+    try:
+        page.evaluate(load_all)
+        shown = {name: (src, natural, css) for name, src, natural, css in page.evaluate(STATIC_FIGURES)}
+    finally:
+        context.close()
+    missing = [name for name in names if name not in shown]
+    assert not missing, f"{page_path} at 390 px: static figures not on the page: {missing}"
+    wide = {name: shown[name][0] for name in names if not shown[name][0].startswith("narrow/")}
+    assert not wide, f"{page_path} at 390 px: figures shown without their narrow drawing: {wide}"
+    smallest = {name: MIN_FONT_PT * DISPLAY_DPI / 72 * css / (natural / RENDER_SCALE)
+                for name, (_, natural, css) in shown.items() if name in names}
+    small = {name: round(px, 1) for name, px in smallest.items() if px < 10.0}
+    assert not small, f"{page_path} at 390 px: figures whose smallest text shows under 10 CSS px: {small}"
+    blurry = {name: (natural, css) for name, (_, natural, css) in shown.items()
+              if name in names and natural < 1.5 * css}
+    assert not blurry, f"{page_path} at 390 px: figures under 1.5 image px per CSS px: {blurry}"
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    fetched = []
+    context.on("requestfinished", lambda request: fetched.append(request.url))
+    try:
+        page = context.new_page()
+        page.goto(http_root + page_path, wait_until="load")
+        page.evaluate(load_all)
+        page.wait_for_timeout(300)
+        shown = {name: src for name, src, _, _ in page.evaluate(STATIC_FIGURES)}
+    finally:
+        context.close()
+    assert all(not shown[name].startswith("narrow/") for name in names if name in shown), shown
+    narrow = [url for url in fetched if "/_images/narrow/" in url]
+    assert not narrow, f"{page_path} at 1280 px fetched narrow drawings: {narrow}"

@@ -30,6 +30,10 @@ Reading experience (``static/``, added to every page):
   marks wide displays, code and tables that scroll with a visible cue; ``lassobook.css`` makes
   displayed equations scroll instead of being clipped, sets readable contrast in both colour modes,
   a visible focus ring and a 24 px slider handle.
+- After the build, each static figure that ``lassolib.figures.show`` drew a second time for
+  narrow screens (the drawing travels in the executed notebook's output metadata) gets that
+  drawing as ``_images/narrow/<sha>.png`` in a ``<picture>``: phones (≤ 600 px) load it instead of
+  the figure, so the figure's text keeps its size there; wider screens never fetch it.
 - After the build it removes pydata-sphinx-theme's ``fontawesome.js`` (1.5 MB, every icon of Font
   Awesome as SVG paths) from every page: the theme's stylesheet already draws the same icons from
   the Font Awesome web fonts it ships.
@@ -301,6 +305,67 @@ def size_static_images(text, page):
     return STATIC_IMAGE.sub(add, text)
 
 
+NARROW_DIR = "_images/narrow"
+NARROW_SCREEN_PX = 600  # as lassolib.widgets.NARROW_SCREEN_PX: phones get the narrow drawing
+FIGURE_IMAGE = re.compile(
+    r'<picture class="lassobook-narrow">.*?</picture>|<img [^>]*?src="([^":]+\.png)"[^>]*>', re.S)
+
+
+def narrow_drawings(outdir):
+    """The narrow drawings that ``lassolib.figures.show`` stored beside each static figure, read
+    from the executed notebooks myst-nb writes to ``_build/jupyter_execute/``: a dict from the
+    SHA-256 (hex) of the figure's PNG to the narrow PNG's bytes."""
+    folder = pathlib.Path(outdir).parent / "jupyter_execute"
+    drawings = {}
+    for path in sorted(folder.rglob("*.ipynb")):
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for cell in notebook.get("cells", []):
+            for output in cell.get("outputs", []):
+                narrow = (output.get("metadata") or {}).get("lassobook", {}).get("narrow")
+                png = (output.get("data") or {}).get("image/png")
+                if narrow and png:
+                    digest = hashlib.sha256(base64.b64decode(png)).hexdigest()
+                    drawings[digest] = base64.b64decode(narrow)
+    return drawings
+
+
+def serve_narrow_drawings(text, page, outdir, drawings):
+    """Wrap each figure image that has a narrow drawing in ``<picture>``: screens at most
+    ``NARROW_SCREEN_PX`` wide load ``_images/narrow/<sha>.png`` (the figure redrawn 3.6 inches
+    wide, panels stacked, same text sizes), wider ones the figure itself, and never both. The
+    ``<img>`` keeps its alt text, size and link. The figure is found by its content (SHA-256 of
+    the file the ``<img>`` shows), so a renamed copy is found too; pages already wrapped are left
+    as they are."""
+    outdir = pathlib.Path(outdir)
+    folder = outdir / NARROW_DIR
+    prefix = posixpath.relpath(NARROW_DIR, page.parent.relative_to(outdir).as_posix() or ".")
+
+    def wrap(match):
+        src = match.group(1)
+        if src is None:  # already wrapped
+            return match.group(0)
+        try:
+            digest = hashlib.sha256((page.parent / src).read_bytes()).hexdigest()
+        except OSError:
+            return match.group(0)
+        narrow = drawings.get(digest)
+        if narrow is None:
+            return match.group(0)
+        name = digest[:32] + ".png"
+        path = folder / name
+        if not path.exists() or path.read_bytes() != narrow:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(narrow)
+        width, height = int.from_bytes(narrow[16:20], "big"), int.from_bytes(narrow[20:24], "big")
+        return (f'<picture class="lassobook-narrow"><source media="(max-width: {NARROW_SCREEN_PX}px)" '
+                f'srcset="{prefix}/{name}" width="{width}" height="{height}">{match.group(0)}</picture>')
+
+    return FIGURE_IMAGE.sub(wrap, text)
+
+
 CITATION_LINK = re.compile(r'<a class="reference internal" href="([^"#]*references\.html)#(id\d+)"([^>]*)>')
 CITED_IN = re.compile(r'\n?<p class="lassobook-cited-in">.*?</p>', re.S)
 BIBLIO_ENTRY = re.compile(r'(<div class="citation" id="(id\d+)" role="doc-biblioentry">.*?)(\n</div>)', re.S)
@@ -363,16 +428,20 @@ def link_citations_back(pages, outdir):
 
 def finish_pages(app, exception):
     """Remove the theme's fontawesome.js from every page (its stylesheet draws the icons), size
-    the figure images (``size_static_images``) and link references back to their citations
+    the figure images (``size_static_images``), give phones the figures' narrow drawings
+    (``serve_narrow_drawings``) and link references back to their citations
     (``link_citations_back``)."""
     if exception is not None or app.builder.format != "html":
         return
     pages = [page for page in pathlib.Path(app.outdir).rglob("*.html")
              if OUT_DIR not in page.relative_to(app.outdir).parts]
     linked = link_citations_back(pages, app.outdir)
+    drawings = narrow_drawings(app.outdir)
     for page in pages:
         text = page.read_text(encoding="utf-8")
         trimmed = size_static_images(FONTAWESOME_JS.sub("", linked.get(page, text)), page)
+        if drawings:
+            trimmed = serve_narrow_drawings(trimmed, page, app.outdir, drawings)
         if trimmed != text:
             page.write_text(trimmed, encoding="utf-8")
 

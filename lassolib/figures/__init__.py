@@ -18,8 +18,9 @@ from ._style import (
     style_for,
     use_book_style,
 )
+from ._show import narrow_png, show
 
 __all__ = [
     "BOOK_RC", "COLORS", "DISPLAY_DPI", "LINESTYLES", "MARKERS", "MIN_FONT_PT", "RENDER_SCALE",
-    "new_axes", "style_for", "use_book_style",
+    "narrow_png", "new_axes", "show", "style_for", "use_book_style",
 ]
