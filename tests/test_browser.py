@@ -925,13 +925,19 @@ def test_sliders_keep_their_place(browser, http_root, width):
 
 
 def _figure_cells(page_path):
-    """Names of the notebook's figure cells (``mystnb: figure: name``): its static figures."""
+    """Names of the notebook's static figures: its figure cells (``mystnb: figure: name``) and its
+    ``{glue:figure}`` directives (their ``:name:``; chapter 9 glues figures made from stored data)."""
     source = ROOT / pathlib.Path(page_path).with_suffix(".ipynb")
     if not source.is_file():
         return []
     cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
-    return [cell["metadata"]["mystnb"]["figure"].get("name") for cell in cells
-            if cell["cell_type"] == "code" and "figure" in cell["metadata"].get("mystnb", {})]
+    names = [cell["metadata"]["mystnb"]["figure"].get("name") for cell in cells
+             if cell["cell_type"] == "code" and "figure" in cell["metadata"].get("mystnb", {})]
+    for cell in cells:
+        if cell["cell_type"] == "markdown":
+            for block in re.findall(r"```\{glue:figure\}[^\n]*\n(.*?)```", "".join(cell["source"]), re.S):
+                names += re.findall(r"^:name:\s*(\S+)", block, re.M)
+    return names
 
 
 STATIC_FIGURES = """() => Array.from(document.querySelectorAll('article figure[id] img'))

@@ -179,3 +179,26 @@ def test_long_y_label_goes_on_two_lines():
         ax.set_ylabel("objective minus the coordinate-descent objective, at iteration t")
     narrow_drawing(fig)
     assert "\n" in fig.axes[0].get_ylabel()
+
+
+def test_show_glue_publishes_what_myst_nb_glue_does(monkeypatch):
+    """show(fig, glue=name) publishes what myst_nb.glue(name, fig, display=False) does with the
+    book's PNG formatter (MIME keys under myst-nb's own GLUE_PREFIX, the same PNG bytes, width
+    metadata and scrapbook entry), plus the narrow drawing; bad names are refused."""
+    import IPython.display
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    published = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: published.append((obj, kw)))
+    expected_png, expected_size = _figure_png_with_width(_single())
+    show(_single(), glue="fig-x")
+    (data, options), = published
+    assert sorted(data) == [GLUE_PREFIX + "image/png", GLUE_PREFIX + "text/plain"]
+    assert base64.b64decode(data[GLUE_PREFIX + "image/png"]) == expected_png
+    metadata = options["metadata"]
+    assert metadata["scrapbook"] == {"name": "fig-x", "mime_prefix": GLUE_PREFIX}
+    assert metadata["image/png"] == expected_size
+    assert base64.b64decode(metadata[NARROW_KEY]["narrow"]) == narrow_png(_single())
+    for bad in ("", 3):
+        with pytest.raises(ValueError, match="glue"):
+            show(_single(), glue=bad)

@@ -71,3 +71,18 @@ def test_figure_with_a_narrow_drawing_is_wrapped_in_picture(offline, build):
     assert '<img alt="Another" src="../_images/other.png"' in text
     # Run again on its own output (an incremental build): nothing changes.
     assert offline.serve_narrow_drawings(text, page, html_dir, drawings) == text
+
+
+def test_glued_figure_drawings_are_read_too(offline, build):
+    """A figure glued for a {glue:figure} directive (lassolib.figures.show(fig, glue=name)) keeps
+    its PNG under myst-nb's prefixed MIME key; its narrow drawing is found all the same."""
+    html_dir, _, digest, narrow = build
+    glued, glued_narrow = _png(1000, 700, b"glued"), _png(720, 500, b"glued-narrow")
+    path = html_dir.parent / "jupyter_execute" / "book" / "glued.ipynb"
+    output = {"output_type": "display_data",
+              "data": {"application/papermill.record/image/png": base64.b64encode(glued).decode()},
+              "metadata": {"scrapbook": {"name": "fig", "mime_prefix": "application/papermill.record/"},
+                           "lassobook": {"narrow": base64.b64encode(glued_narrow).decode()}}}
+    path.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": [output]}]}))
+    assert offline.narrow_drawings(html_dir) == {
+        digest: narrow, hashlib.sha256(glued).hexdigest(): glued_narrow}

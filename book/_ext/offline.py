@@ -325,7 +325,9 @@ def narrow_drawings(outdir):
         for cell in notebook.get("cells", []):
             for output in cell.get("outputs", []):
                 narrow = (output.get("metadata") or {}).get("lassobook", {}).get("narrow")
-                png = (output.get("data") or {}).get("image/png")
+                data = output.get("data") or {}
+                # a figure glued for a {glue:figure} directive carries myst-nb's MIME prefix
+                png = data.get("image/png") or data.get("application/papermill.record/image/png")
                 if narrow and png:
                     digest = hashlib.sha256(base64.b64decode(png)).hexdigest()
                     drawings[digest] = base64.b64decode(narrow)

@@ -14,6 +14,8 @@ import base64
 
 from ._style import DISPLAY_DPI, NARROW_WIDTH, RENDER_SCALE, _figure_png_with_width
 
+GLUE_PREFIX = "application/papermill.record/"
+"""The MIME prefix of a glued output that is not displayed (``myst_nb.glue(..., display=False)``)."""
 NARROW_KEY = "lassobook"
 """Output metadata key under which :func:`show` stores ``{"narrow": <base64 PNG>}``."""
 NARROW_COLORS = 64
@@ -161,7 +163,7 @@ def narrow_png(figure):
     return _figure_png(figure, DISPLAY_DPI * RENDER_SCALE, NARROW_COLORS)
 
 
-def show(figure=None):
+def show(figure=None, *, glue=None):
     """Display ``figure`` (default: the current one) as ``plt.show()`` does in the book, with its
     narrow drawing for phones in the output's metadata, then close it.
 
@@ -174,6 +176,10 @@ def show(figure=None):
     ----------
     figure : matplotlib.figure.Figure, optional
         Default: ``plt.gcf()``.
+    glue : str, optional
+        Instead of displaying the figure, glue it under this name for a ``{glue:figure}``
+        directive, as ``myst_nb.glue(glue, figure, display=False)`` does (the same MIME prefix and
+        ``scrapbook`` metadata), with the narrow drawing beside it.
 
     Returns
     -------
@@ -182,13 +188,19 @@ def show(figure=None):
     import matplotlib.pyplot as plt
     from IPython.display import display
 
+    if glue is not None and (not isinstance(glue, str) or not glue):
+        raise ValueError(f"glue must be a non-empty name (str) for a {{glue:figure}} directive, got {glue!r}")
     figure = plt.gcf() if figure is None else _check_figure(figure)
     data, size = _figure_png_with_width(figure)
     text = repr(figure)
     narrow = narrow_png(figure)
     plt.close(figure)
+    prefix = "" if glue is None else GLUE_PREFIX
+    metadata = {"image/png": size, NARROW_KEY: {"narrow": base64.b64encode(narrow).decode("ascii")}}
+    if glue is not None:
+        metadata["scrapbook"] = {"name": glue, "mime_prefix": GLUE_PREFIX}
     display(
-        {"image/png": base64.b64encode(data).decode("ascii"), "text/plain": text},
+        {prefix + "image/png": base64.b64encode(data).decode("ascii"), prefix + "text/plain": text},
         raw=True,
-        metadata={"image/png": size, NARROW_KEY: {"narrow": base64.b64encode(narrow).decode("ascii")}},
+        metadata=metadata,
     )
