@@ -86,3 +86,19 @@ def test_glued_figure_drawings_are_read_too(offline, build):
     path.write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": [output]}]}))
     assert offline.narrow_drawings(html_dir) == {
         digest: narrow, hashlib.sha256(glued).hexdigest(): glued_narrow}
+
+
+def test_glued_drawings_are_read_from_the_source_notebooks(offline, build, tmp_path):
+    """myst-nb drops glued outputs from the notebooks it writes to jupyter_execute/; the book's
+    own notebooks (their stored outputs) are read as well."""
+    html_dir, _, digest, narrow = build
+    glued, glued_narrow = _png(1000, 700, b"stored-glued"), _png(720, 500, b"stored-narrow")
+    source = tmp_path / "book-sources"
+    source.mkdir()
+    output = {"output_type": "display_data",
+              "data": {"application/papermill.record/image/png": base64.b64encode(glued).decode()},
+              "metadata": {"lassobook": {"narrow": base64.b64encode(glued_narrow).decode()}}}
+    (source / "chapter.ipynb").write_text(json.dumps({"cells": [{"cell_type": "code", "outputs": [output]}]}))
+    assert offline.narrow_drawings(html_dir) == {digest: narrow}
+    assert offline.narrow_drawings(html_dir, sources=[source]) == {
+        digest: narrow, hashlib.sha256(glued).hexdigest(): glued_narrow}

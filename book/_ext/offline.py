@@ -311,13 +311,19 @@ FIGURE_IMAGE = re.compile(
     r'<picture class="lassobook-narrow">.*?</picture>|<img [^>]*?src="([^":]+\.png)"[^>]*>', re.S)
 
 
-def narrow_drawings(outdir):
+def narrow_drawings(outdir, sources=()):
     """The narrow drawings that ``lassolib.figures.show`` stored beside each static figure, read
-    from the executed notebooks myst-nb writes to ``_build/jupyter_execute/``: a dict from the
-    SHA-256 (hex) of the figure's PNG to the narrow PNG's bytes."""
+    from the executed notebooks myst-nb writes to ``_build/jupyter_execute/``, and from the
+    notebooks in ``sources`` (the book's own, with their stored outputs): myst-nb removes glued
+    outputs (``{glue:figure}``) from the notebooks it writes, and the PNG a notebook stores is the
+    one the build computes (same code, same bytes), so a stored drawing matches its figure by
+    content. A dict from the SHA-256 (hex) of the figure's PNG to the narrow PNG's bytes."""
     folder = pathlib.Path(outdir).parent / "jupyter_execute"
+    paths = sorted(folder.rglob("*.ipynb"))
+    for source in sources:
+        paths += sorted(path for path in pathlib.Path(source).glob("*.ipynb"))
     drawings = {}
-    for path in sorted(folder.rglob("*.ipynb")):
+    for path in paths:
         try:
             notebook = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -438,7 +444,7 @@ def finish_pages(app, exception):
     pages = [page for page in pathlib.Path(app.outdir).rglob("*.html")
              if OUT_DIR not in page.relative_to(app.outdir).parts]
     linked = link_citations_back(pages, app.outdir)
-    drawings = narrow_drawings(app.outdir)
+    drawings = narrow_drawings(app.outdir, sources=[pathlib.Path(app.srcdir) / "book"])
     for page in pages:
         text = page.read_text(encoding="utf-8")
         trimmed = size_static_images(FONTAWESOME_JS.sub("", linked.get(page, text)), page)
