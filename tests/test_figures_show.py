@@ -202,3 +202,21 @@ def test_show_glue_publishes_what_myst_nb_glue_does(monkeypatch):
     for bad in ("", 3):
         with pytest.raises(ValueError, match="glue"):
             show(_single(), glue=bad)
+
+
+def test_figure_legend_under_the_panels_folds():
+    """A figure legend under the panels (loc="outside lower center", as chapter 9's figures put
+    it) with three columns folds to one when a label is long; the drawing stays 720 px wide and
+    the legend stays inside it."""
+    with matplotlib.rc_context(BOOK_RC):
+        fig, ax = plt.subplots(figsize=(7.0, 4.0), layout="constrained")
+        for k in range(3):
+            ax.plot([0, 1], [k, k + 1], label=f"a rather long label number {k}")
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3)
+        narrow_drawing(fig)
+        (legend,) = fig.legends
+        assert legend._ncols == 1
+        fig.canvas.draw()
+        box = legend.get_window_extent()
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width
+        plt.close(fig)

@@ -125,6 +125,28 @@ def _unclutter(figure):
             ax.tick_params(axis="x", labelrotation=90)
 
 
+def _fold_figure_legend(figure, legend):
+    """Refold a figure legend placed under the panels (``loc="outside lower center"``) for a
+    narrow figure: one column when a label is long, else at most two. Returns the height (inches)
+    its extra rows need (0 when it is left as it was)."""
+    if getattr(legend, "_outside_loc", None) != "lower":
+        return 0.0
+    labels = [text.get_text() for text in legend.texts]
+    ncols = legend._ncols
+    longest = max((len(label) for label in labels), default=0)
+    columns = 1 if longest > 18 else min(ncols, 2)
+    if columns >= ncols:
+        return 0.0
+    fontsize = legend.texts[0].get_fontsize() if legend.texts else 10.0
+    handles = legend.legend_handles
+    options = {"fontsize": fontsize, "frameon": legend.get_frame_on(),
+               "handlelength": legend.handlelength}
+    legend.remove()
+    figure.legend(handles, labels, loc="outside lower center", ncols=columns, **options)
+    rows_before, rows_after = -(-len(labels) // ncols), -(-len(labels) // columns)
+    return (rows_after - rows_before) * 1.75 * fontsize / 72
+
+
 def narrow_drawing(figure):
     """Redraw ``figure`` in place for a narrow screen: :data:`NARROW_WIDTH` inches wide, its
     panels stacked in one column, wide legends folded, long axis labels on two lines, crowded x tick
@@ -146,6 +168,7 @@ def narrow_drawing(figure):
             ax.tick_params(axis="y", labelleft=True)
         panel_height = max(MIN_PANEL_HEIGHT, height * NARROW_WIDTH / (width / columns) + 0.3)
     extra = sum(_fold_legend(ax, alone=len(panels) == 1) for ax in panels)
+    extra += sum(_fold_figure_legend(figure, legend) for legend in list(figure.legends))
     figure.set_size_inches(NARROW_WIDTH, panel_height * max(1, len(panels)) + extra)
     _unclutter(figure)
     return figure
