@@ -105,6 +105,36 @@ def _coordinate_descent_sweeps(
 
 
 @jit
+def _gram_sweep(G, Hty, w, Gw, penalized, half):
+    r"""One cyclic sweep in covariance form, in place on ``w`` and ``Gw = G @ w``: the soft-threshold
+    update of every coordinate with :math:`\rho_j = (H^\top y)_j - (Gw)_j + z_j w_j` (the
+    unpenalized ones by least squares), then ``Gw`` refreshed by the change times column j.
+    Returns the sweep's largest change of the fitted values, :math:`\max_j |\Delta w_j|\sqrt{z_j}`."""
+    n_features = G.shape[0]
+    max_step = 0.0
+    for j in range(n_features):
+        z_j = G[j, j]
+        if z_j == 0.0:
+            continue
+        rho_j = Hty[j] - Gw[j] + z_j * w[j]
+        if not penalized[j]:
+            w_j = rho_j / z_j
+        elif rho_j < -half:
+            w_j = (rho_j + half) / z_j
+        elif rho_j > half:
+            w_j = (rho_j - half) / z_j
+        else:
+            w_j = 0.0
+        step = w_j - w[j]
+        if step != 0.0:
+            for k in range(n_features):  # Gw += step * G[:, j]  (G is symmetric)
+                Gw[k] += step * G[j, k]
+            w[j] = w_j
+            max_step = max(max_step, abs(step) * np.sqrt(z_j))
+    return max_step
+
+
+@jit
 def _gram_sweeps(
     G, Hty, yty, w, Gw, penalized, l1_penalty, tolerance, max_sweeps, objective_history, max_step_history,
     snapshots, offset,
@@ -118,26 +148,7 @@ def _gram_sweeps(
     half = l1_penalty / 2.0
     n_snapshots = snapshots.shape[0]
     for sweep in range(max_sweeps):
-        max_step = 0.0
-        for j in range(n_features):
-            z_j = G[j, j]
-            if z_j == 0.0:
-                continue
-            rho_j = Hty[j] - Gw[j] + z_j * w[j]
-            if not penalized[j]:
-                w_j = rho_j / z_j
-            elif rho_j < -half:
-                w_j = (rho_j + half) / z_j
-            elif rho_j > half:
-                w_j = (rho_j - half) / z_j
-            else:
-                w_j = 0.0
-            step = w_j - w[j]
-            if step != 0.0:
-                for k in range(n_features):  # Gw += step * G[:, j]  (G is symmetric)
-                    Gw[k] += step * G[j, k]
-                w[j] = w_j
-                max_step = max(max_step, abs(step) * np.sqrt(z_j))
+        max_step = _gram_sweep(G, Hty, w, Gw, penalized, half)
         penalty = 0.0
         for j in range(n_features):
             if penalized[j]:

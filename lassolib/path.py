@@ -28,7 +28,7 @@ from ._validation import (
     check_seed,
     check_unpenalized,
 )
-from .coordinate_descent import DEFAULT_TOLERANCE, _check_entry, _Scaled
+from .coordinate_descent import DEFAULT_TOLERANCE, _check_entry, _gram_sweep, _Scaled
 from .soft_threshold import _lambda_max, _unpenalized_fit
 
 __all__ = ["penalty_grid", "lasso_path", "cross_validate"]
@@ -436,26 +436,7 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
     Gv = np.empty(n_features)
     ones = np.ones(max(K - 1, 1))
     for sweep in range(max_sweeps):
-        max_step = 0.0
-        for j in range(n_features):
-            z_j = G[j, j]
-            if z_j == 0.0:
-                continue
-            rho_j = Hty[j] - Gw[j] + z_j * w[j]
-            if not penalized[j]:
-                w_j = rho_j / z_j
-            elif rho_j < -half:
-                w_j = (rho_j + half) / z_j
-            elif rho_j > half:
-                w_j = (rho_j - half) / z_j
-            else:
-                w_j = 0.0
-            step = w_j - w[j]
-            if step != 0.0:
-                for k in range(n_features):  # Gw += step * G[:, j]  (G is symmetric)
-                    Gw[k] += step * G[j, k]
-                w[j] = w_j
-                max_step = max(max_step, abs(step) * np.sqrt(z_j))
+        max_step = _gram_sweep(G, Hty, w, Gw, penalized, half)
         rss = yty - 2.0 * np.dot(w, Hty) + np.dot(w, Gw)
         if rss < 0.0:
             rss = 0.0
@@ -922,20 +903,24 @@ def _gram_path_fit(state, lam, w, tolerance, max_sweeps, keep_history, margin=No
     if keep_history:
         start = yty - 2.0 * float(w @ Hty) + float(w @ Gw) + lam * float(np.sum(np.abs(w[penalized])))
         objective_chunks.append(np.array([start]))
-    n_sweeps, chunk, status = 0, 32, 0
-    while n_sweeps < max_sweeps:
-        budget = min(chunk, max_sweeps - n_sweeps)
+    def sweeps(budget, points):
+        """At most ``budget`` sweeps of the kernel (``points``: its snapshots); (ran, status)."""
         objective_history = np.empty(budget + 1)
         max_step_history = np.empty(budget)
         ran, status = _gram_path_sweeps(
             G, Hty, yty, w, Gw, penalized, lam, unpenalized, M, tolerance, margin,
             _GRAM_FLOOR_SHARE, budget, objective_history, max_step_history, estimate,
-            snapshots, extra,
+            points, extra,
         )
-        n_sweeps += ran
         if keep_history:
             objective_chunks.append(objective_history[1 : ran + 1])
             step_chunks.append(max_step_history[:ran])
+        return ran, status
+
+    n_sweeps, chunk, status = 0, 32, 0
+    while n_sweeps < max_sweeps:
+        ran, status = sweeps(min(chunk, max_sweeps - n_sweeps), snapshots)
+        n_sweeps += ran
         if status:
             break
         chunk = min(2 * chunk, 256)
@@ -943,18 +928,8 @@ def _gram_path_fit(state, lam, w, tolerance, max_sweeps, keep_history, margin=No
         # The extrapolated point adds a column to the certificate's two products with H (4·n·D
         # multiply-adds); a few more plain sweeps (≤ D² each) may certify the residual alone.
         keep = extra.copy()
-        budget = min(extra_sweeps, max_sweeps - n_sweeps)
-        objective_history = np.empty(budget + 1)
-        max_step_history = np.empty(budget)
-        ran, more = _gram_path_sweeps(
-            G, Hty, yty, w, Gw, penalized, lam, unpenalized, M, tolerance, margin,
-            _GRAM_FLOOR_SHARE, budget, objective_history, max_step_history, estimate,
-            _NO_SNAPSHOTS, extra,
-        )
+        ran, more = sweeps(min(extra_sweeps, max_sweeps - n_sweeps), _NO_SNAPSHOTS)
         n_sweeps += ran
-        if keep_history:
-            objective_chunks.append(objective_history[1 : ran + 1])
-            step_chunks.append(max_step_history[:ran])
         if more == 1:
             status = 1
         else:
