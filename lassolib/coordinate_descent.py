@@ -373,6 +373,25 @@ def _exponent(largest):
     return -int(np.frexp(largest)[1])
 
 
+def _squares(H):
+    r"""The squared column norms :math:`z_j = \sum_i H_{ij}^2` (one pass over H, no temporary)."""
+    return np.einsum("ij,ij->j", H, H)
+
+
+def _in_range(squares, n_samples):
+    r"""Whether squared column norms (computed from H as it is) prove max |H| in [2^-100, 2^100].
+
+    :math:`\max_j z_j \le n \max|H|^2` and :math:`\max|H|^2 \le \max_j z_j`, so
+    :math:`\sqrt{\max_j z_j / n} \ge 2^{-100}` and :math:`\sqrt{\max_j z_j} \le 2^{100}`
+    put max |H| where :func:`_exponent` leaves H unscaled. A NaN or infinite entry, or squares that
+    overflowed, make some z_j non-finite: then this says False (the caller looks at H itself).
+    """
+    if squares is None or squares.size == 0:
+        return False
+    largest = float(np.max(squares))  # NaN propagates: then the test below is False
+    return 2.0**-200 * n_samples <= largest <= 2.0**200
+
+
 class _Scaled:
     r"""The problem with H and y multiplied by powers of two, :math:`2^a H` and :math:`2^b y`.
 
@@ -383,14 +402,19 @@ class _Scaled:
     Column norms are computed on the rescaled H. Refuses (ValueError) what float64 cannot hold.
     """
 
-    def __init__(self, H, y, penalized, *, owned):
+    def __init__(self, H, y, penalized, *, owned, squares=None):
         largest_y = float(np.max(np.abs(y)))
         if largest_y > 2.0**500 or 0.0 < largest_y < 2.0**-500:
             raise ValueError(
                 f"y has entries of magnitude {largest_y:.3g}: its squared norm (the objective) is "
                 "outside the range of float64; rescale y (e.g. y / np.max(np.abs(y)))"
             )
-        self.a = _exponent(max(float(H.max()), -float(H.min())))  # max |H| without a temporary
+        if _in_range(squares, H.shape[0]):
+            # The squared column norms bound max |H| within [2^-100, 2^100]: no rescaling, and
+            # no pass over H to find its largest entry (``squares`` is H's, from _check_entry).
+            self.a, self.z = 0, squares
+        else:
+            self.a, squares = _exponent(max(float(H.max()), -float(H.min()))), None
         self.b = _exponent(largest_y)
         if self.a:
             if owned:
@@ -401,7 +425,8 @@ class _Scaled:
         self.y = np.ldexp(y, self.b) if self.b else y
         self.penalized = penalized
         self.all_penalized = bool(np.all(penalized))
-        self.z = np.einsum("ij,ij->j", H, H)
+        if squares is None:
+            self.z = _squares(H)
         suspect = np.flatnonzero(~((self.z >= np.finfo(np.float64).tiny) & np.isfinite(self.z)))
         # a column of zeros is allowed (its weight is 0); one whose square underflowed is not
         bad = suspect[np.any(H[:, suspect] != 0.0, axis=0)] if suspect.size else suspect
@@ -659,29 +684,34 @@ def _zero_result(problem, w_zero, residual_zero, l1_penalty):
 # The solver
 # ------------------------------------------------------------------------------------------------
 
-def _check_entry(H, y):
+def _check_entry(H, y, squares=False):
     """Validate (H, y) at a solver's door without copying a float64 H.
 
-    Returns ``(H, y, owned)``. A plain Fortran-ordered float64 NumPy array H with finite entries
+    Returns ``(H, y, owned)``, and with ``squares=True`` also H's squared column norms (or None),
+    for :class:`_Scaled`. A plain Fortran-ordered float64 NumPy array H with finite entries
     and at least one row and column is used as it is (``owned=False``: the solver only reads it,
     and :class:`_Scaled` copies it only if it must rescale it); anything else goes through
     :func:`check_data`, whose copy (Fortran-ordered) the solver owns. A C-ordered H is copied
     too, as scikit-learn's Lasso does: the sweeps read columns, and on a C-ordered H they run up
-    to 2.4× slower (measured on 20000×200 and 200×10000). Finiteness is checked with
-    ``H.min()`` and ``H.max()`` (NaN and ±inf propagate), so no temporary the size of H is made;
-    every error is :func:`check_data`'s.
+    to 2.4× slower (measured on 20000×200 and 200×10000). Finiteness is read from the squared
+    column norms, which the solver needs anyway: they are all finite only if every entry is
+    (NaN and ±inf propagate). Only when some is not (a bad entry, or squares beyond float64) is
+    it checked with ``H.min()`` and ``H.max()``. No temporary the size of H is made; every error
+    is :func:`check_data`'s.
     """
     if (
         type(H) is np.ndarray and H.dtype == np.float64 and H.ndim == 2 and H.size > 0
         and H.flags.f_contiguous
-        and np.isfinite(H.min()) and np.isfinite(H.max())
     ):
-        from ._validation import check_vector
+        z = _squares(H)
+        if np.all(np.isfinite(z)) or (np.isfinite(H.min()) and np.isfinite(H.max())):
+            from ._validation import check_vector
 
-        y = check_vector(y, H.shape[0], "y", "the number of rows of H")
-        return H, y, False
+            y = check_vector(y, H.shape[0], "y", "the number of rows of H")
+            return (H, y, False, z) if squares else (H, y, False)
     H, y = check_data(H, y)
-    return np.asfortranarray(H), y, True
+    H = np.asfortranarray(H)
+    return (H, y, True, None) if squares else (H, y, True)
 
 
 def lasso_coordinate_descent(
@@ -741,10 +771,13 @@ def lasso_coordinate_descent(
         certifies the gap sooner (see ``path._working_set_fit`` and :mod:`lassolib.fast`);
         every answer is certified on the whole problem, over every feature. Both give the same
         answer to ``tolerance``; the working set is faster on wide and sparse problems. When
-        n ≥ D and D ≤ 256, ``"working_set"`` first runs the path's Gram mode (the whole Gram
+        n ≥ D and D ≤ 256, ``"working_set"`` uses the path's Gram mode (the whole Gram
         matrix, plain sweeps steered by a Gram-form gap *estimate*, then the residual-form
-        certificate over every feature; see ``path._active_set_path``), and falls back to the
-        working-set solver from the start whenever that certificate is not obtained.
+        certificate over every feature; see ``path._active_set_path``), and goes on with the
+        working-set solver whenever that certificate is not obtained. When the Gram matrix is
+        costly (n·D² ≥ 10⁸) and fewer than 90% of the features violate the KKT condition at
+        the start, the working-set solver goes first and Gram mode takes over only if the
+        answer does not look sparse after its first gap check, or after three.
 
     H is not copied when it is a Fortran-ordered float64 array with finite entries (the solver
     never writes into it; in units beyond 2^±100 it works on a rescaled copy); any other H is
@@ -760,7 +793,7 @@ def lasso_coordinate_descent(
 
     See the book's chapters 4 (the algorithm) and 5 (raw features).
     """
-    H, y, owned = _check_entry(H, y)  # no copy of a float64 H: the solver never writes into it
+    H, y, owned, squares = _check_entry(H, y, squares=True)  # no copy of a float64 H
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
     tolerance = check_positive(tolerance, "tolerance")
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
@@ -769,9 +802,10 @@ def lasso_coordinate_descent(
     if method not in ("working_set", "cyclic"):
         raise ValueError(f'method must be "working_set" or "cyclic", got {method!r}')
     if method == "cyclic":
-        return _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, owned=owned)
+        return _solve(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, owned=owned,
+                      squares=squares)
     return _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, owned=owned,
-                              gram_mode=None)
+                              gram_mode=None, squares=squares)
 
 
 def _gram_mode_pays(n_samples, n_features):
@@ -788,28 +822,38 @@ def _gram_mode_pays(n_samples, n_features):
 #: yet). Larger D is left to the residual form (not measured).
 _GRAM_SINGLE_PASSES = 128
 
+#: A single fit that may use Gram mode races the working-set solver against it when the Gram
+#: matrix costs at least this many multiply-adds (n·D²): measured (one thread), 20000×200 at
+#: λ_max/10 and /100 (20 nonzero weights) 27–32 ms by the working set against 51–55 in Gram
+#: mode, while on 2000×100 (n·D² = 2·10⁷) and diabetes Gram mode is never more than 0.3 ms
+#: slower and up to 1.8× faster. See :func:`_solve_working_set`.
+_RACE_MIN_GRAM = 10**8
+
+#: ... and after its first gap check, an answer that looks sparse gets this many more checks.
+_RACE_CHECKS = 2
+
 
 def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *, owned=False,
                        use_gram=True, working_sets=True, screening=True, extrapolation=True,
-                       work=None, warn=True, gram_mode=False):
+                       work=None, warn=True, gram_mode=False, squares=None):
     """One penalty by the path's working-set solver (H already checked; copied only to rescale).
 
     The keyword switches and ``work`` are those of ``path._working_set_fit`` (see
     :mod:`lassolib.fast`); the defaults are the library's solver. ``gram_mode`` (None: when
     :func:`_gram_mode_pays`, as :func:`lasso_coordinate_descent` asks) solves the penalty in the
     path's Gram mode instead (``work`` is then not filled in: :mod:`lassolib.fast` counts the
-    working-set solver's work).
+    working-set solver's work). ``squares``: H's squared column norms from :func:`_check_entry`.
     """
     from .path import _GramCache, _Work, _working_set_fit
 
     if work is None:
         work = _Work()
-    problem = _Scaled(H, y, penalized, owned=owned)
+    problem = _Scaled(H, y, penalized, owned=owned, squares=squares)
     H, y = problem.H, problem.y
     n_samples, n_features = H.shape
     lam = problem.penalty(l1_penalty)
     w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
-    lam_max = _lambda_max(H, penalized, residual_zero)
+    lam_max, correlation_zero = _lambda_max(H, penalized, residual_zero, correlation=True)
     work.flops += 2 * n_samples * n_features  # the correlations of λ_max
     if _at_or_above(lam, lam_max):
         return _zero_result(problem, w_zero, residual_zero, lam)
@@ -818,52 +862,83 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
     else:
         w = problem.to_scaled_weights(w0)
         w[problem.z == 0.0] = 0.0
+    # With every column penalized the start's residual is y itself, so Hᵀy is already known.
+    Hty = correlation_zero if problem.all_penalized else None
     if gram_mode is None:
         gram_mode = _gram_mode_pays(n_samples, n_features)
-    if gram_mode and lam > 0.0:
-        # The path's Gram mode for one penalty: the whole Gram matrix, plain sweeps steered by a
-        # Gram-form gap estimate, then the residual-form certificate (see path._active_set_path).
-        # Whenever that does not certify (the estimate cannot be trusted at this tolerance, the
-        # plain sweeps are slow, or the certificate refuses), the working-set solver below runs
-        # from the original start, exactly as without Gram mode.
-        from .path import _GRAM_MAX_SWEEPS, _certify_block, _gram_path_fit, _gram_state
-
-        w_gram = w.copy()
-        state = _gram_state(_GramCache(H, y, full=True), y, penalized)
-        status, n_sweeps, objective_chunks, step_chunks, _, extra = _gram_path_fit(
-            state, lam, w_gram, tolerance, min(max_sweeps, _GRAM_MAX_SWEEPS), True,
-        )
-        if status > 0 or n_sweeps >= max_sweeps:
-            check = _certify_block(problem, np.array([lam]), w_gram[:, None].copy(),
-                                   extras=[extra])[0]
-            converged = bool(check.certified(tolerance))
-            if converged or n_sweeps >= max_sweeps:
-                objective_chunks[-1][-1] = check.primal
-                if not converged and warn:
-                    warnings.warn(
-                        f"lasso_coordinate_descent did not converge in {max_sweeps} sweeps at "
-                        f"l1_penalty {l1_penalty:g}: relative duality gap "
-                        f"{_relative(check.gap, check.primal):.3g} > tolerance {tolerance:g}; "
-                        "raise max_sweeps or tolerance",
-                        ConvergenceWarning,
-                        stacklevel=3,
-                    )
-                return _result(problem, w_gram, converged, n_sweeps, objective_chunks, step_chunks,
-                               check.primal, check.gap, "lasso_coordinate_descent")
     if w0 is None:
-        correlation = H.T @ residual_zero
+        correlation = H.T @ residual_zero if correlation_zero is None else correlation_zero
     else:
         _, _, _, correlation = _gap(
             H, y, w, lam, penalized, y - H @ w, problem.norms, problem.basis(lam)
         )
         work.flops += 2 * n_samples * n_features
-    gram = _GramCache(H, y, full=None if not working_sets else False)
+    gram = _GramCache(H, y, full=None if not working_sets else False, Hty=Hty)
     work.flops += gram.flops
-    converged, n_sweeps, objective_chunks, step_chunks, primal, gap, _ = _working_set_fit(
-        problem, lam, w, tolerance, max_sweeps, gram, correlation, True, first_chunk=64,
-        use_gram=use_gram, working_sets=working_sets, screening=screening,
-        extrapolation=extrapolation, work=work,
-    )
+    n_sweeps, objective_chunks, step_chunks = 0, [], []
+
+    def fit(w, correlation, budget, max_checks=None):
+        nonlocal n_sweeps, objective_chunks, step_chunks
+        converged, more, objectives, steps, primal, gap, correlation = _working_set_fit(
+            problem, lam, w, tolerance, budget, gram, correlation, True, first_chunk=64,
+            use_gram=use_gram, working_sets=working_sets, screening=screening,
+            extrapolation=extrapolation, work=work, max_checks=max_checks,
+        )
+        n_sweeps += more
+        objective_chunks += objectives if not objective_chunks else objectives[1:]
+        step_chunks += steps
+        return converged, primal, gap, correlation
+
+    race = gram_mode and lam > 0.0
+    n_penalized = int(np.count_nonzero(penalized))
+
+    def looks_sparse(correlation, share):
+        # fewer than `share` of the penalized features violate the KKT condition |h_jᵀr| ≤ λ/2
+        violators = int(np.count_nonzero(penalized & (np.abs(correlation) > lam / 2.0)))
+        return violators < share * n_penalized
+
+    if (race and n_samples * n_features * n_features >= _RACE_MIN_GRAM
+            and looks_sparse(correlation, 0.9)):
+        # A race between the working-set solver and Gram mode, when the Gram matrix is costly
+        # and not (nearly) every feature violates the KKT condition at the start: the working
+        # set goes first, for one gap check over every feature. A sparse answer is often
+        # certified there, after a few passes over H, before the Gram matrix (n·D²/2
+        # multiply-adds) would be ready. If fewer than half the penalized features then violate
+        # the KKT condition, the answer looks sparse and the working set gets two more checks;
+        # otherwise (or if those fail) Gram mode takes over from where it stopped.
+        converged, primal, gap, correlation = fit(w, correlation, max_sweeps, 1)
+        if not converged and n_sweeps < max_sweeps and looks_sparse(correlation, 0.5):
+            converged, primal, gap, correlation = fit(w, correlation, max_sweeps - n_sweeps,
+                                                      _RACE_CHECKS)
+        race = not converged and n_sweeps < max_sweeps
+    if race:
+        # Then the path's Gram mode, from where the working set left off: the whole Gram matrix,
+        # plain sweeps steered by a Gram-form gap estimate, then the residual-form certificate
+        # (see path._active_set_path). Whenever that does not certify (the estimate cannot be
+        # trusted at this tolerance, the plain sweeps are slow, or the certificate refuses), the
+        # working-set solver goes on from where it stopped, and the Gram sweeps are discarded.
+        from .path import _GRAM_MAX_SWEEPS, _certify_block, _gram_path_fit, _gram_state
+
+        w_gram = w.copy()
+        budget = max_sweeps - n_sweeps
+        state = _gram_state(_GramCache(H, y, full=True, Hty=gram.Hty), y, penalized)
+        status, more, objectives, steps, _, extra = _gram_path_fit(
+            state, lam, w_gram, tolerance, min(budget, _GRAM_MAX_SWEEPS), True,
+        )
+        if status > 0 or more >= budget:
+            check = _certify_block(problem, np.array([lam]), w_gram[:, None].copy(),
+                                   extras=[extra])[0]
+            if check.certified(tolerance) or more >= budget:
+                objectives[-1][-1] = check.primal
+                w[:] = w_gram
+                n_sweeps += more
+                objective_chunks += objectives if not objective_chunks else objectives[1:]
+                step_chunks += steps
+                converged, primal, gap = bool(check.certified(tolerance)), check.primal, check.gap
+                race = False
+    if race or not gram_mode or lam == 0.0:
+        if n_sweeps < max_sweeps:
+            converged, primal, gap, _ = fit(w, correlation, max_sweeps - n_sweeps)
     if not converged and warn:
         warnings.warn(
             f"lasso_coordinate_descent did not converge in {max_sweeps} sweeps at l1_penalty "
@@ -885,16 +960,17 @@ def _initial_step_tolerance(tolerance, primal):
 
 def _solve(
     H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, zero_fit=None, z=None, warn=True,
-    owned=False, work=None,
+    owned=False, work=None, squares=None,
 ):
     """The solver behind the validation: H Fortran-ordered, arguments already checked.
 
     ``zero_fit`` (the unpenalized fit and its λ_max, in the caller's units) may be passed in by
     callers that solve many penalties on one H; ``z`` is accepted for compatibility and
     recomputed. With ``owned=True`` H may be rescaled in place. ``work`` (a ``path._Work``)
-    receives deterministic counts (see :mod:`lassolib.fast`).
+    receives deterministic counts (see :mod:`lassolib.fast`). ``squares``: H's squared column
+    norms from :func:`_check_entry`, if the caller has them.
     """
-    problem = _Scaled(H, y, penalized, owned=owned)
+    problem = _Scaled(H, y, penalized, owned=owned, squares=squares)
     n_samples, n_features = H.shape
     H, y = problem.H, problem.y
     lam = problem.penalty(l1_penalty)

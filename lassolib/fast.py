@@ -112,7 +112,8 @@ def solve_with(H, y, l1_penalty, *, gram=False, working_set=False, screening=Fal
         The techniques of the module docstring. All False: the book's plain cyclic loop
         (``lasso_coordinate_descent(..., method="cyclic")``); all True: the library's default
         working-set solver (``lasso_coordinate_descent``'s default when n < D or D > 256; with
-        n ≥ D and D ≤ 256 it uses the path's Gram mode instead, see its ``method``).
+        n ≥ D and D ≤ 256 it uses the path's Gram mode, raced by this solver when the Gram
+        matrix is costly, see its ``method``).
         ``gram`` alone sweeps every feature in Gram form when the Gram matrix fits (n ≥ D, or
         D small next to n); otherwise in residual form.
     unpenalized : tuple of int, default ()
@@ -171,7 +172,8 @@ def technique_table(H, y, l1_penalty, *, unpenalized=(), tolerance=DEFAULT_TOLER
 
     Rows, in order: "plain cyclic loop", "+ Gram form", "+ working sets", "+ gap-safe
     screening", "+ dual extrapolation" (the last is the library's default working-set solver;
-    for n ≥ D and D ≤ 256, ``lasso_coordinate_descent`` runs the path's Gram mode instead). Every row
+    for n ≥ D and D ≤ 256, ``lasso_coordinate_descent`` uses the path's Gram mode, see its
+    ``method``). Every row
     is certified to the same relative duality gap, so they differ only in the work.
 
     Parameters

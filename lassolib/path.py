@@ -117,7 +117,7 @@ def lasso_path(
     See the book's chapter 6.
     """
     n_penalties, min_ratio = _check_grid_arguments(l1_penalties, n_penalties, min_ratio)
-    H, y, owned = _check_entry(H, y)  # no copy of a float64 H: nothing writes into it
+    H, y, owned, squares = _check_entry(H, y, squares=True)  # no copy of a float64 H
     tolerance = check_positive(tolerance, "tolerance")
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
     penalized = check_unpenalized(unpenalized, H.shape[1])
@@ -126,7 +126,7 @@ def lasso_path(
         min_ratio = check_positive(min_ratio, "min_ratio")
     else:
         l1_penalties = _check_penalties(l1_penalties)
-    problem = _Scaled(H, y, penalized, owned=owned)
+    problem = _Scaled(H, y, penalized, owned=owned, squares=squares)
     w_zero, residual_zero = _unpenalized_fit(problem.H, problem.y, penalized)
     lam_max = _lambda_max(problem.H, penalized, residual_zero)
     if l1_penalties is None:
@@ -226,9 +226,9 @@ class _GramCache:
     ``slot[j]`` is the row and column of ``G`` holding feature j, or −1.
     """
 
-    def __init__(self, H, y, full=None):
+    def __init__(self, H, y, full=None, Hty=None):
         self.H = H
-        self.Hty = H.T @ y
+        self.Hty = H.T @ y if Hty is None else Hty  # the caller's Hᵀy, if it has it
         n_samples, n_features = H.shape
         self.full = n_samples >= n_features if full is None else full
         self.flops = 0  # n·(new)·(old + new) per extension (see path._Work)
@@ -565,7 +565,7 @@ def _extrapolation_coefficients(snapshots, count, G=None):
 
 def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history,
                      first_chunk=16, *, use_gram=True, working_sets=True, screening=True,
-                     extrapolation=True, work=None):
+                     extrapolation=True, work=None, max_checks=None):
     r"""One lasso fit at λ (scaled units) from the warm start ``w`` (updated in place), by working sets.
 
     The working set W holds the unpenalized columns, the nonzero weights and the strongest
@@ -613,7 +613,8 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     ``work`` (a :class:`_Work`, optional) receives deterministic counts. The switches
     ``use_gram``, ``working_sets``, ``screening`` and ``extrapolation`` turn the techniques off
     one by one (:mod:`lassolib.fast`); with ``working_sets=False`` W is every (unscreened)
-    feature from the start.
+    feature from the start. ``max_checks`` (optional) stops the fit, not converged, after that
+    many gap checks over every feature have failed (a caller that races it against Gram mode).
 
     Returns ``(converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation)``.
     """
@@ -838,6 +839,10 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             break
         if n_sweeps >= max_sweeps:
             break
+        if max_checks is not None and features is None:
+            max_checks -= 1
+            if max_checks <= 0:
+                break
         if screening and lam > 0.0:
             radius = np.sqrt(gap + floor)
             newly = penalized & ~screened & (

@@ -83,17 +83,24 @@ def _unpenalized_fit(H, y, penalized):
     return w, y - H @ w
 
 
-def _lambda_max(H, penalized, residual):
+def _lambda_max(H, penalized, residual, correlation=False):
+    r"""λ_max of the residual; with ``correlation=True`` also :math:`H^\top r` (None when no
+    pass over H was needed), which the solvers reuse as their first KKT statistic."""
     if not np.any(penalized):
-        return 0.0
+        return (0.0, None) if correlation else 0.0
     # Scale the residual by a power of two (exact) so that H^T r cannot overflow when both are
     # large, and do not copy H when every column is penalized.
     largest = float(np.max(np.abs(residual)))
     if largest == 0.0:
-        return 0.0
+        return (0.0, None) if correlation else 0.0
     shift = -int(np.frexp(largest)[1])
-    correlation = (H.T @ np.ldexp(residual, shift))[penalized]
-    return float(np.ldexp(2.0 * np.max(np.abs(correlation)), -shift))
+    scaled = H.T @ np.ldexp(residual, shift)
+    lam_max = float(np.ldexp(2.0 * np.max(np.abs(scaled[penalized])), -shift))
+    if not correlation:
+        return lam_max
+    # Multiplying by 2^-shift undoes the scaling exactly (barring overflow, or underflow into
+    # subnormals, where H.T @ residual itself would be the less accurate of the two).
+    return lam_max, np.ldexp(scaled, -shift)
 
 
 def lambda_max(H, y, *, unpenalized=()):

@@ -249,6 +249,154 @@ def test_single_fit_warm_start_in_gram_mode():
 
 
 # ------------------------------------------------------------------------------------------------
+# One penalty on a large H: the working-set solver races Gram mode
+# ------------------------------------------------------------------------------------------------
+
+def race_problem(seed=20, n=2600, d=200, nonzero=8):
+    """n·D² = 1.04e8 ≥ _RACE_MIN_GRAM: big enough for the race at the library's defaults."""
+    rng = np.random.default_rng(seed)
+    H = rng.standard_normal((n, d))
+    w = np.zeros(d)
+    w[rng.choice(d, nonzero, replace=False)] = 3.0 * rng.standard_normal(nonzero)
+    return np.asfortranarray(H), H @ w + rng.standard_normal(n)
+
+
+def test_race_thresholds_apply_to_the_benchmark_shapes():
+    from lassolib.coordinate_descent import _RACE_MIN_GRAM, _gram_mode_pays
+
+    assert 2600 * 200**2 >= _RACE_MIN_GRAM > 2000 * 100**2  # race_problem races; 2000×100 not
+    assert _gram_mode_pays(2600, 200)
+
+
+def test_race_a_sparse_answer_is_certified_without_the_gram_matrix(monkeypatch):
+    """At λ_max/10 few features violate the KKT condition at the start: the working set goes
+    first and certifies; Gram mode (which would build the D×D matrix) never runs."""
+    H, y = race_problem()
+    lam = 0.1 * lambda_max(H, y)
+    spy = Spy(monkeypatch)
+    result = lassolib.lasso_coordinate_descent(H, y, lam)
+    assert spy.statuses == [] and spy.residual_fits >= 1
+    assert result.converged
+    assert certificate(H, y, result.weights, lam).relative_gap <= 1.1e-12
+    assert result.objective_history.size == result.n_iterations + 1
+    assert result.objective_history[-1] == result.objective
+    assert 0 < np.count_nonzero(result.weights) < 40
+
+
+def test_race_a_dense_answer_goes_to_gram_mode(monkeypatch):
+    """Near least squares (λ_max/10⁴) nearly every feature violates the KKT condition at the
+    start: Gram mode answers at once, and its answer is certified independently."""
+    H, y = race_problem(21)
+    lam = 1e-4 * lambda_max(H, y)
+    spy = Spy(monkeypatch)
+    result = lassolib.lasso_coordinate_descent(H, y, lam)
+    assert spy.statuses in ([1], [2]) and spy.residual_fits == 0
+    assert result.converged
+    assert certificate(H, y, result.weights, lam).relative_gap <= 1.1e-12
+    assert result.objective_history.size == result.n_iterations + 1
+
+
+@pytest.mark.parametrize(
+    "scale_H, scale_y", [(1.0, 1.0), (1e-150, 1e-150), (1e140, 1e-140), (1e-140, 1e140)]
+)
+@pytest.mark.parametrize("fraction", [0.5, 0.1, 0.03, 0.01, 0.001])
+@pytest.mark.parametrize("gram_fails", [False, True])
+def test_race_every_route_is_certified(monkeypatch, scale_H, scale_y, fraction, gram_fails):
+    """With the race switched on for a small problem (_RACE_MIN_GRAM = 0), every route: the
+    working set certifies in its first check, after more checks, or hands over to Gram mode,
+    which certifies, or (``gram_fails``: its estimate forced to be 'untrusted') gives back to
+    the working set. Each answer is certified by lassolib.certificate on the caller's units,
+    and agrees with the working-set solver alone within the certificates' bound."""
+    import lassolib.coordinate_descent as cd
+
+    H, y = tall(30, n=300, d=40, intercept=True)
+    H, y = H * scale_H, y * scale_y
+    lam = fraction * lambda_max(H, y, unpenalized=(0,))
+    monkeypatch.setattr(cd, "_RACE_MIN_GRAM", 0)
+    if gram_fails:
+        gram_fit = path_module._gram_path_fit
+
+        def untrusted(*args, **kwargs):
+            return (-1, *gram_fit(*args, **kwargs)[1:])
+
+        monkeypatch.setattr(path_module, "_gram_path_fit", untrusted)
+    spy = Spy(monkeypatch)
+    result = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0,))
+    assert result.converged
+    assert spy.residual_fits >= 1 or spy.statuses
+    assert certificate(H, y, result.weights, lam, unpenalized=(0,)).relative_gap <= 1.1e-12
+    assert result.objective_history.size == result.n_iterations + 1
+    assert result.objective_history[-1] == result.objective
+    penalized = np.ones(H.shape[1], bool)
+    penalized[0] = False
+    other = cd._solve_working_set(np.asfortranarray(H), y, lam, 1e-12, 10_000, None, penalized)
+    bound = np.sqrt(result.gap) + np.sqrt(other.gap)
+    assert np.linalg.norm(H @ (result.weights - other.weights)) <= bound * (1 + 1e-6)
+
+
+def test_race_out_of_sweeps_is_reported(monkeypatch):
+    import lassolib.coordinate_descent as cd
+
+    H, y = tall(31, n=300, d=40)
+    monkeypatch.setattr(cd, "_RACE_MIN_GRAM", 0)
+    lam = 1e-3 * lambda_max(H, y)
+    with pytest.warns(lassolib.ConvergenceWarning, match="did not converge in 3 sweeps"):
+        result = lassolib.lasso_coordinate_descent(H, y, lam, max_sweeps=3, tolerance=1e-14)
+    assert not result.converged and result.n_iterations <= 3
+    assert result.relative_gap > 1e-14
+    assert certificate(H, y, result.weights, lam).gap <= result.gap * (1 + 1e-9) + 1e-12
+
+
+# ------------------------------------------------------------------------------------------------
+# The door: squared column norms instead of H.min() and H.max()
+# ------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("exponent", list(range(-160, 161, 8)) + [-101, -100, -99, 99, 100, 101])
+@pytest.mark.parametrize("n", [1, 7, 300])
+def test_squares_at_the_door_change_nothing(exponent, n):
+    """_Scaled given _check_entry's squared norms picks the same power of two and the same
+    norms as _Scaled finding max |H| itself, whatever the magnitude of H."""
+    from lassolib.coordinate_descent import _squares
+
+    rng = np.random.default_rng(n + exponent % 97)
+    H = np.asfortranarray(rng.standard_normal((n, 5)) * 2.0**exponent)
+    H[:, 1] *= 2.0**-20
+    y = rng.standard_normal(n)
+    penalized = np.ones(5, bool)
+    checked, _, owned, squares = _check_entry(H, y, squares=True)
+    assert checked is H and not owned
+    fast = _Scaled(H, y, penalized, owned=False, squares=squares)
+    slow = _Scaled(H, y, penalized, owned=False)
+    assert fast.a == slow.a
+    np.testing.assert_array_equal(fast.z, slow.z)
+    np.testing.assert_array_equal(fast.H, slow.H)
+    if slow.a == 0:
+        assert squares is not None
+        np.testing.assert_array_equal(squares, _squares(H))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_a_bad_entry_is_refused_at_the_door(bad):
+    H, y = tall(32, n=50, d=6)
+    H = np.asfortranarray(H)
+    H[17, 4] = bad
+    with pytest.raises(ValueError, match="H"):
+        lassolib.lasso_coordinate_descent(H, y, 1.0)
+    with pytest.raises(ValueError, match="H"):
+        lassolib.lasso_path(H, y, n_penalties=3)
+
+
+def test_squares_that_overflow_are_not_mistaken_for_a_bad_entry():
+    """Entries of 1e200 are finite but their squares overflow: H is accepted (and rescaled)."""
+    H, y = tall(33, n=50, d=6)
+    H = np.asfortranarray(H * 1e200)
+    lam = 0.1 * lambda_max(H, y)
+    result = lassolib.lasso_coordinate_descent(H, y, lam)
+    assert result.converged
+    assert certificate(H, y, result.weights, lam).relative_gap <= 1.1e-12
+
+
+# ------------------------------------------------------------------------------------------------
 # The extrapolated dual point in Gram mode
 # ------------------------------------------------------------------------------------------------
 
