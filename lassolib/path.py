@@ -284,6 +284,9 @@ _EXTRAPOLATION_K = 5
 #: 400-penalty path take 126 s instead of 9).
 _ANDERSON_MIN_FLOPS = 200_000
 
+#: A working set's sweeps settle at this share of sqrt(gap) (see :func:`_working_set_fit`).
+_INNER_SHARE = 0.01
+
 #: A screened feature must clear the safe-sphere test by this relative margin (rounding).
 _SCREEN_MARGIN = 1e-9
 
@@ -643,6 +646,13 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     # check per penalty for 70 of 100 penalties instead of 7.
     factor = 1e-4 if n_samples >= n_features else 1e-2
     step_tolerance = factor * _initial_step_tolerance(tolerance, primal)
+    # While the working set is still growing, its sweeps need not settle further than a share of
+    # the current distance to the optimum (sqrt(gap) bounds ‖H(w − w*)‖): that is `loose`, the
+    # threshold while it is above step_tolerance. Once no violator is left outside the working
+    # set, its sweeps settle at step_tolerance. Each check that does not halve the gap cuts the
+    # share tenfold (see "stall" below).
+    share, last_gap = _INNER_SHARE, np.inf
+    loose = share * np.sqrt(primal)
     if working_sets:
         keep = (w != 0.0) | ~penalized
         grow = max(10, int(np.count_nonzero(keep)))
@@ -734,7 +744,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             step = min(K, budget - done) if anderson else budget - done
             if in_gram:
                 ran, met = _gram_sweeps(
-                    G, Hty, yty, w_w, Gw, penalized_w, lam, step_tolerance, step,
+                    G, Hty, yty, w_w, Gw, penalized_w, lam, max(step_tolerance, loose), step,
                     objective_history[done:], max_step_history[done:], snapshots,
                     snapshot_count % K,
                 )
@@ -742,7 +752,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             else:
                 with quiet_degenerate_layout(H):
                     ran, met = _subset_sweeps(
-                        H, w, residual, z, working, penalized, lam, step_tolerance, step,
+                        H, w, residual, z, working, penalized, lam, max(step_tolerance, loose), step,
                         objective_history[done:], max_step_history[done:], snapshots,
                         weight_snapshots, snapshot_count % K,
                     )
@@ -861,14 +871,34 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
         # Not certified. If the sweeps settled, either W misses violators (they join it) or the
         # sub-problem needs more accuracy; if the chunk's budget ran out, keep sweeping.
         add_violators = False
-        if met:
+        was_loose = loose > step_tolerance
+        loose = 0.0
+        # A check that does not halve the gap is a stall: loose sweeps may be why (the share
+        # is cut tenfold), or W's sweeps, which have not settled, cannot reach the optimum
+        # without violators outside W, or converge slowly on W.
+        stalled = gap > 0.5 * last_gap
+        last_gap = gap
+        if stalled:
+            share *= 0.1
+        if met or stalled:
             violators = penalized & ~screened & (np.abs(correlation) > half)
             violators[working] = False
             if violators.any() and working_sets:
+                # (after a stall they join W whether or not its sweeps settled)
                 add_violators = True
+                loose = share * np.sqrt(gap)
             else:
-                step_tolerance *= 0.1
-                tightenings += 1
+                if stalled and working_sets:
+                    # Every violator is in W, but W's sweeps converge slowly (more columns than
+                    # rows, near interpolation): W shrinks to the support and its violators, a
+                    # sub-problem with fewer columns, usually better conditioned.
+                    keep = ((w != 0.0) | ~penalized | (np.abs(correlation) > half)) & ~screened
+                    shrunk = np.flatnonzero(keep)
+                    if shrunk.size < working.size:
+                        working, block = shrunk, None
+                if met and not was_loose:
+                    step_tolerance *= 0.1
+                    tightenings += 1
     work.n_screened = int(np.count_nonzero(screened))
     work.screened = screened
     return converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation
