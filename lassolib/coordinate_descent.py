@@ -859,7 +859,7 @@ _RACE_CHECKS = 2
 
 def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *, owned=False,
                        use_gram=True, working_sets=True, screening=True, extrapolation=True,
-                       work=None, warn=True, gram_mode=False, squares=None):
+                       polish=True, work=None, warn=True, gram_mode=False, squares=None):
     """One penalty by the path's working-set solver (H already checked; copied only to rescale).
 
     The keyword switches and ``work`` are those of ``path._working_set_fit`` (see
@@ -906,7 +906,7 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
         converged, more, objectives, steps, primal, gap, correlation = _working_set_fit(
             problem, lam, w, tolerance, budget, gram, correlation, True, first_chunk=64,
             use_gram=use_gram, working_sets=working_sets, screening=screening,
-            extrapolation=extrapolation, work=work, max_checks=max_checks,
+            extrapolation=extrapolation, polish=polish, work=work, max_checks=max_checks,
         )
         n_sweeps += more
         objective_chunks += objectives if not objective_chunks else objectives[1:]

@@ -1,7 +1,7 @@
 r"""Chapter 9 — making it fast: the library's solver, one technique at a time.
 
 The library's lasso solver (:func:`lassolib.lasso_coordinate_descent` at its defaults) is the
-book's cyclic loop of chapter 4 plus four techniques, each of which leaves the answer alone and
+book's cyclic loop of chapter 4 plus five techniques, each of which leaves the answer alone and
 only changes how much work it takes to certify it:
 
 ``"gram"``
@@ -18,6 +18,11 @@ only changes how much work it takes to certify it:
 ``"extrapolation"``
     Dual extrapolation (Massias, Gramfort & Salmon 2018): the last K = 5 residuals of the
     sweeps are combined into a better dual point, so the gap certifies sooner.
+``"polish"``
+    Support-and-sign solves: when a gap check does not halve the gap (a stall; near
+    interpolation, where the support has about n features, the sweeps converge slowly), the
+    weights jump towards the minimizer with the current support and signs held, a |S|×|S|
+    linear system, as far as the signs allow; the jump is kept only if it lowers the objective.
 
 :func:`solve_with` switches each technique on or off (all off: the book's plain loop, the same
 as ``method="cyclic"``; all on: the library's default), through the very code the default
@@ -37,7 +42,7 @@ __all__ = ["TECHNIQUES", "FastResult", "solve_with", "technique_table", "extrapo
            "candidate_relative_gap"]
 
 #: The techniques :func:`solve_with` can switch on, in the order :func:`technique_table` adds them.
-TECHNIQUES = ("gram", "working_set", "screening", "extrapolation")
+TECHNIQUES = ("gram", "working_set", "screening", "extrapolation", "polish")
 
 #: The rows of :func:`technique_table`: a label and the techniques switched on.
 _ROWS = (
@@ -46,6 +51,7 @@ _ROWS = (
     ("+ working sets", ("gram", "working_set")),
     ("+ gap-safe screening", ("gram", "working_set", "screening")),
     ("+ dual extrapolation", ("gram", "working_set", "screening", "extrapolation")),
+    ("+ support-and-sign solves", ("gram", "working_set", "screening", "extrapolation", "polish")),
 )
 
 
@@ -99,7 +105,8 @@ def _check_switch(value, name):
 
 
 def solve_with(H, y, l1_penalty, *, gram=False, working_set=False, screening=False,
-               extrapolation=False, unpenalized=(), tolerance=DEFAULT_TOLERANCE, max_sweeps=10_000):
+               extrapolation=False, polish=False, unpenalized=(), tolerance=DEFAULT_TOLERANCE,
+               max_sweeps=10_000):
     r"""Solve the lasso with the chosen techniques switched on, and count the work.
 
     Parameters
@@ -108,7 +115,7 @@ def solve_with(H, y, l1_penalty, *, gram=False, working_set=False, screening=Fal
     y : array_like of shape (n_samples,)
     l1_penalty : float >= 0
         λ, the book's scale (scikit-learn's ``alpha`` is λ / (2 n_samples)).
-    gram, working_set, screening, extrapolation : bool, default False
+    gram, working_set, screening, extrapolation, polish : bool, default False
         The techniques of the module docstring. All False: the book's plain cyclic loop
         (``lasso_coordinate_descent(..., method="cyclic")``); all True: the library's default
         working-set solver (``lasso_coordinate_descent``'s default when n < D or D > 256; with
@@ -133,7 +140,8 @@ def solve_with(H, y, l1_penalty, *, gram=False, working_set=False, screening=Fal
     switches = {
         name: _check_switch(value, name)
         for name, value in (("gram", gram), ("working_set", working_set),
-                            ("screening", screening), ("extrapolation", extrapolation))
+                            ("screening", screening), ("extrapolation", extrapolation),
+                            ("polish", polish))
     }
     H, y, owned = _check_entry(H, y)
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
@@ -150,7 +158,8 @@ def solve_with(H, y, l1_penalty, *, gram=False, working_set=False, screening=Fal
         result = _solve_working_set(
             H, y, l1_penalty, tolerance, max_sweeps, None, penalized, owned=owned,
             use_gram=switches["gram"], working_sets=switches["working_set"],
-            screening=switches["screening"], extrapolation=switches["extrapolation"], work=work,
+            screening=switches["screening"], extrapolation=switches["extrapolation"],
+            polish=switches["polish"], work=work,
         )
     return FastResult(
         weights=result.weights,
@@ -171,7 +180,8 @@ def technique_table(H, y, l1_penalty, *, unpenalized=(), tolerance=DEFAULT_TOLER
     """The same fit with the techniques switched on one after the other, and the work each took.
 
     Rows, in order: "plain cyclic loop", "+ Gram form", "+ working sets", "+ gap-safe
-    screening", "+ dual extrapolation" (the last is the library's default working-set solver;
+    screening", "+ dual extrapolation", "+ support-and-sign solves" (the last is the library's
+    default working-set solver;
     for n ≥ D and D ≤ 256, ``lasso_coordinate_descent`` uses the path's Gram mode, see its
     ``method``). Every row
     is certified to the same relative duality gap, so they differ only in the work.

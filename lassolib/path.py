@@ -287,6 +287,9 @@ _ANDERSON_MIN_FLOPS = 200_000
 #: A working set's sweeps settle at this share of sqrt(gap) (see :func:`_working_set_fit`).
 _INNER_SHARE = 0.01
 
+#: A gap check that does not lower the gap below this share of the previous one is a stall.
+_STALL_RATIO = 0.5
+
 #: A screened feature must clear the safe-sphere test by this relative margin (rounding).
 _SCREEN_MARGIN = 1e-9
 
@@ -513,13 +516,14 @@ class _Work:
     ``n_updates``: coordinate updates (one per coordinate visited in a sweep); ``flops``: n per
     residual-form update, |W| per Gram-form update, 2·n per feature per dual point in a gap
     check, n·(new)·(old + new) per Gram-block extension (n·D² for a whole Gram matrix);
-    ``n_gap_checks``: gap checks; ``n_screened``: features screened when the solve ended.
+    ``n_gap_checks``: gap checks; ``n_screened``: features screened when the solve ended;
+    ``n_polished``: support-and-sign solves kept (see :func:`_polish`).
     """
 
-    __slots__ = ("n_updates", "flops", "n_gap_checks", "n_screened", "screened")
+    __slots__ = ("n_updates", "flops", "n_gap_checks", "n_screened", "screened", "n_polished")
 
     def __init__(self):
-        self.n_updates = self.flops = self.n_gap_checks = self.n_screened = 0
+        self.n_updates = self.flops = self.n_gap_checks = self.n_screened = self.n_polished = 0
         self.screened = None  # the boolean mask of the screened features, after a fit
 
 
@@ -566,9 +570,53 @@ def _extrapolation_coefficients(snapshots, count, G=None):
     return order, z / total
 
 
+def _polish(H, y, w, lam, penalized, z, primal):
+    r"""The lasso's minimizer with the support and signs of ``w`` held, or None.
+
+    On the orthant of the signs s of w, over its support S (and the unpenalized columns), the
+    objective is the quadratic :math:`\lVert y - H_S v
+Vert^2 + \lambda s^	op v`, minimized
+    where :math:`H_S^	op H_S v = H_S^	op y - (\lambda/2) s` (a |S|×|S| system, solvable when
+    |S| ≤ n and H_S has full rank). The step goes from w towards that v, and stops where a
+    weight first reaches 0 (set to exactly 0): along the segment the objective is that convex
+    quadratic, so it falls all the way. Returns ``(w_new, residual)`` when it lowers the
+    objective below ``primal``, else None. Used on a stall (:func:`_working_set_fit`): when
+    CD converges slowly near interpolation, the support and signs are often already right.
+    """
+    n_samples = H.shape[0]
+    support = np.flatnonzero((w != 0.0) | (~penalized & (z > 0.0)))
+    if support.size == 0 or support.size > n_samples:
+        return None
+    H_S = H[:, support]
+    signs = np.where(penalized[support], np.sign(w[support]), 0.0)
+    try:
+        v = np.linalg.solve(H_S.T @ H_S, H_S.T @ y - (lam / 2.0) * signs)
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(v)):
+        return None
+    w_S = w[support]
+    crossing = (signs != 0.0) & (np.sign(v) != signs)
+    new = v
+    if crossing.any():
+        t = w_S[crossing] / (w_S[crossing] - v[crossing])
+        step = float(np.min(t))
+        new = w_S + step * (v - w_S)
+        hit = np.flatnonzero(crossing)[t <= step]
+        new[hit] = 0.0
+        new[(signs != 0.0) & (np.sign(new) != signs)] = 0.0
+    residual = y - H_S @ new
+    value = float(residual @ residual) + lam * float(np.sum(np.abs(new[signs != 0.0])))
+    if not value < primal:
+        return None
+    w_new = np.zeros_like(w)
+    w_new[support] = new
+    return w_new, residual
+
+
 def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history,
                      first_chunk=16, *, use_gram=True, working_sets=True, screening=True,
-                     extrapolation=True, work=None, max_checks=None):
+                     extrapolation=True, work=None, max_checks=None, polish=True):
     r"""One lasso fit at λ (scaled units) from the warm start ``w`` (updated in place), by working sets.
 
     The working set W holds the unpenalized columns, the nonzero weights and the strongest
@@ -613,9 +661,16 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     certificate is recomputed over every feature**: a wrong screening can never report
     ``converged``; if that full gap fails, the screening is undone and the sweeps go on.
 
+    **Support-and-sign solves** (``polish``): a check that does not halve the gap (a stall) is
+    followed by :func:`_polish`, a jump towards the minimizer with the current support and signs
+    held, kept only if it lowers the objective; near interpolation (support ≈ n), where the
+    sweeps converge slowly, the support and signs are often right long before the weights.
+    On a stall the violators outside W also join it whether or not its sweeps settled, or, if
+    there are none, W shrinks to the support and its violators.
+
     ``work`` (a :class:`_Work`, optional) receives deterministic counts. The switches
-    ``use_gram``, ``working_sets``, ``screening`` and ``extrapolation`` turn the techniques off
-    one by one (:mod:`lassolib.fast`); with ``working_sets=False`` W is every (unscreened)
+    ``use_gram``, ``working_sets``, ``screening``, ``extrapolation`` and ``polish`` turn the
+    techniques off one by one (:mod:`lassolib.fast`); with ``working_sets=False`` W is every (unscreened)
     feature from the start. ``max_checks`` (optional) stops the fit, not converged, after that
     many gap checks over every feature have failed (a caller that races it against Gram mode).
 
@@ -651,7 +706,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     # threshold while it is above step_tolerance. Once no violator is left outside the working
     # set, its sweeps settle at step_tolerance. Each check that does not halve the gap cuts the
     # share tenfold (see "stall" below).
-    share, last_gap = _INNER_SHARE, np.inf
+    share, last_gap, polished = _INNER_SHARE, np.inf, None
     loose = share * np.sqrt(primal)
     if working_sets:
         keep = (w != 0.0) | ~penalized
@@ -876,7 +931,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
         # A check that does not halve the gap is a stall: loose sweeps may be why (the share
         # is cut tenfold), or W's sweeps, which have not settled, cannot reach the optimum
         # without violators outside W, or converge slowly on W.
-        stalled = gap > 0.5 * last_gap
+        stalled = gap > _STALL_RATIO * last_gap
         last_gap = gap
         if stalled:
             share *= 0.1
@@ -899,6 +954,18 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 if met and not was_loose:
                     step_tolerance *= 0.1
                     tightenings += 1
+        if stalled and lam > 0.0 and polish:
+            # A stall near interpolation (support about n): jump to the minimizer with the
+            # current support and signs (kept only if it lowers the objective; the gap decides).
+            key = (np.flatnonzero(w).tobytes(), np.signbit(w[w != 0.0]).tobytes())
+            if key != polished:
+                polished = key
+                better = _polish(H, y, w, lam, penalized, z, primal)
+                size = int(np.count_nonzero(w))
+                work.flops += n_samples * size * (size + 2)
+                if better is not None:
+                    w[:], residual = better
+                    work.n_polished += 1
     work.n_screened = int(np.count_nonzero(screened))
     work.screened = screened
     return converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation
