@@ -117,3 +117,10 @@ def test_merge_and_markdown(bench, clean):
     table = bench.markdown(merged).splitlines()
     assert table[0].startswith("| case | lassolib | ÷ scikit-learn |")
     assert len(table) == 2 + len(merged["cases"])
+
+
+def test_repeats_for_short_long_and_budgeted_runs(bench):
+    assert bench.repeats_for(0.002, 5, 20.0) == 25  # 2 ms: five times as many runs
+    assert bench.repeats_for(0.015, 5, 20.0) == 6  # 0.1 s / 15 ms
+    assert bench.repeats_for(0.05, 5, 20.0) == 5
+    assert bench.repeats_for(10.0, 5, 20.0) == 3  # over the budget: fewer, never below 3
