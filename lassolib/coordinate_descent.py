@@ -791,8 +791,10 @@ def lasso_coordinate_descent(
         ``"working_set"`` runs the same update over a working set, as :func:`lasso_path` does
         for each penalty: the nonzero weights and the strongest KKT violators, grown in bounded
         steps, in Gram form when the set is small next to n, with gap-safe screening, Anderson
-        acceleration and a dual point extrapolated from the last 5 residuals (celer's), which
-        certifies the gap sooner (see ``path._working_set_fit`` and :mod:`lassolib.fast`);
+        acceleration, a dual point extrapolated from the last 5 residuals (celer's), which
+        certifies the gap sooner, and, when a gap check does not halve the gap, a solve for the
+        minimizer with the current support and signs (see ``path._working_set_fit`` and
+        :mod:`lassolib.fast`);
         every answer is certified on the whole problem, over every feature. Both give the same
         answer to ``tolerance``; the working set is faster on wide and sparse problems. When
         n ≥ D and D ≤ 256, ``"working_set"`` uses the path's Gram mode (the whole Gram

@@ -156,11 +156,12 @@ def test_slow_plain_sweeps_fall_back(monkeypatch):
 
 
 def test_several_certificate_blocks():
-    """n·K ≤ 2 MB: 30000 rows give blocks of 8 penalties; every block is certified."""
+    """n·K ≤ max(¼ of H, 16 columns): 30000 rows give blocks of 16 penalties; every block is
+    certified."""
     H, y = tall(6, n=30_000, d=5)
     penalties = penalty_grid(lambda_max(H, y), n_penalties=30)
     weights, converged, results = solve_path(H, y, penalties)
-    assert 262_144 // 30_000 < penalties.size
+    assert max(H.size // 4, 16 * 30_000) // 30_000 < penalties.size
     assert_certified(H, y, penalties, weights, converged, 1e-12)
 
 

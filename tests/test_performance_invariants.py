@@ -217,3 +217,18 @@ def test_path_memory_is_a_small_multiple_of_H_on_a_wide_cold_start(fraction):
     assert peak <= 4 * H.nbytes, f"peak {peak / H.nbytes:.2f} × H"
     single = peak_bytes(lambda: lassolib.lasso_coordinate_descent(H, y, lam))
     assert single <= 4 * H.nbytes, f"peak {single / H.nbytes:.2f} × H"
+
+
+def test_path_certificate_blocks_stay_small_on_small_problems():
+    """The Gram mode certifies a path in blocks of residuals of at most max(¼ of H, 16 columns).
+    With a floor of 2 MB instead, the 2000×100 path peaked at 2.3× H and the diabetes path
+    (H of 39 KB) at 35× (`make bench`, 2026-11-27 16:51)."""
+    H, y = problem(2000, 100, seed=9, n_nonzero=10)
+    H = np.asfortranarray(H)
+    lassolib.lasso_path(H, y, n_penalties=100)  # the compiled loops, outside the measurement
+    assert peak_bytes(lambda: lassolib.lasso_path(H, y, n_penalties=100)) <= 1.0 * H.nbytes
+    book = lassolib.diabetes_problem()
+    H_book = np.asfortranarray(book.H)
+    peak = peak_bytes(lambda: lassolib.lasso_path(H_book, book.y, n_penalties=100,
+                                                  unpenalized=(0,)))
+    assert peak <= 10 * H_book.nbytes, f"peak {peak / H_book.nbytes:.2f} × H"
