@@ -287,6 +287,10 @@ _ANDERSON_MIN_FLOPS = 200_000
 #: A working set's sweeps settle at this share of sqrt(gap) (see :func:`_working_set_fit`).
 _INNER_SHARE = 0.01
 
+#: A path's Gram-mode certificates take at least this many residual columns per block (see
+#: :func:`_active_set_path`).
+_BLOCK_COLUMNS = 16
+
 #: A gap check that does not lower the gap below this share of the previous one is a stall.
 _STALL_RATIO = 0.5
 
@@ -1150,7 +1154,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     #               extrapolated point or None)
     # floats for a block of residuals: a quarter of H, or 16 columns (a floor of 2 MB made the
     # 2000×100 path's peak 2.3× H and the diabetes path's 35×; measured in `make bench`)
-    budget = max(H.size // 4, 16 * n_samples)
+    budget = max(H.size // 4, _BLOCK_COLUMNS * n_samples)
     block = max(2, min(2 * l1_penalties.size, budget // n_samples))  # columns of a block
     n_columns = 0
     extra_sweeps = min(64, n_samples // (2 * n_features))
