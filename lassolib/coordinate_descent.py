@@ -902,20 +902,27 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
     gram = _GramCache(H, y, full=None if not working_sets else False, Hty=Hty)
     work.flops += gram.flops
     n_sweeps, objective_chunks, step_chunks = 0, [], []
+    converged = False
 
-    def fit(w, correlation, budget, max_checks=None):
-        nonlocal n_sweeps, objective_chunks, step_chunks
+    def record(more, objectives, steps):
+        """Add a stage's sweeps and histories (each stage's first objective is the last one's end)."""
+        nonlocal n_sweeps
+        n_sweeps += more
+        objective_chunks.extend(objectives if not objective_chunks else objectives[1:])
+        step_chunks.extend(steps)
+
+    def fit(correlation, budget, max_checks=None):
         converged, more, objectives, steps, primal, gap, correlation = _working_set_fit(
             problem, lam, w, tolerance, budget, gram, correlation, True, first_chunk=64,
             use_gram=use_gram, working_sets=working_sets, screening=screening,
             extrapolation=extrapolation, polish=polish, work=work, max_checks=max_checks,
         )
-        n_sweeps += more
-        objective_chunks += objectives if not objective_chunks else objectives[1:]
-        step_chunks += steps
+        record(more, objectives, steps)
         return converged, primal, gap, correlation
 
-    race = gram_mode and lam > 0.0
+    def finished():
+        return converged or n_sweeps >= max_sweeps
+
     n_penalized = int(np.count_nonzero(penalized))
 
     def looks_sparse(correlation, share):
@@ -923,7 +930,8 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
         violators = int(np.count_nonzero(penalized & (np.abs(correlation) > lam / 2.0)))
         return violators < share * n_penalized
 
-    if (race and n_samples * n_features * n_features >= _RACE_MIN_GRAM
+    gram_mode = gram_mode and lam > 0.0
+    if (gram_mode and n_samples * n_features * n_features >= _RACE_MIN_GRAM
             and looks_sparse(correlation, 0.9)):
         # A race between the working-set solver and Gram mode, when the Gram matrix is costly
         # and not (nearly) every feature violates the KKT condition at the start: the working
@@ -932,12 +940,11 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
         # multiply-adds) would be ready. If fewer than half the penalized features then violate
         # the KKT condition, the answer looks sparse and the working set gets two more checks;
         # otherwise (or if those fail) Gram mode takes over from where it stopped.
-        converged, primal, gap, correlation = fit(w, correlation, max_sweeps, 1)
-        if not converged and n_sweeps < max_sweeps and looks_sparse(correlation, 0.5):
-            converged, primal, gap, correlation = fit(w, correlation, max_sweeps - n_sweeps,
+        converged, primal, gap, correlation = fit(correlation, max_sweeps, 1)
+        if not finished() and looks_sparse(correlation, 0.5):
+            converged, primal, gap, correlation = fit(correlation, max_sweeps - n_sweeps,
                                                       _RACE_CHECKS)
-        race = not converged and n_sweeps < max_sweeps
-    if race:
+    if gram_mode and not finished():
         # Then the path's Gram mode, from where the working set left off: the whole Gram matrix,
         # plain sweeps steered by a Gram-form gap estimate, then the residual-form certificate
         # (see path._active_set_path). Whenever that does not certify (the estimate cannot be
@@ -957,14 +964,10 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
             if check.certified(tolerance) or more >= budget:
                 objectives[-1][-1] = check.primal
                 w[:] = w_gram
-                n_sweeps += more
-                objective_chunks += objectives if not objective_chunks else objectives[1:]
-                step_chunks += steps
+                record(more, objectives, steps)
                 converged, primal, gap = bool(check.certified(tolerance)), check.primal, check.gap
-                race = False
-    if race or not gram_mode or lam == 0.0:
-        if n_sweeps < max_sweeps:
-            converged, primal, gap, _ = fit(w, correlation, max_sweeps - n_sweeps)
+    if not finished():
+        converged, primal, gap, _ = fit(correlation, max_sweeps - n_sweeps)
     if not converged and warn:
         warnings.warn(
             f"lasso_coordinate_descent did not converge in {max_sweeps} sweeps at l1_penalty "

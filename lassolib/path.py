@@ -520,14 +520,13 @@ class _Work:
     ``n_updates``: coordinate updates (one per coordinate visited in a sweep); ``flops``: n per
     residual-form update, |W| per Gram-form update, 2·n per feature per dual point in a gap
     check, n·(new)·(old + new) per Gram-block extension (n·D² for a whole Gram matrix);
-    ``n_gap_checks``: gap checks; ``n_screened``: features screened when the solve ended;
-    ``n_polished``: support-and-sign solves kept (see :func:`_polish`).
+    ``n_gap_checks``: gap checks; ``n_screened``: features screened when the solve ended.
     """
 
-    __slots__ = ("n_updates", "flops", "n_gap_checks", "n_screened", "screened", "n_polished")
+    __slots__ = ("n_updates", "flops", "n_gap_checks", "n_screened", "screened")
 
     def __init__(self):
-        self.n_updates = self.flops = self.n_gap_checks = self.n_screened = self.n_polished = 0
+        self.n_updates = self.flops = self.n_gap_checks = self.n_screened = 0
         self.screened = None  # the boolean mask of the screened features, after a fit
 
 
@@ -969,7 +968,6 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 work.flops += n_samples * size * (size + 2)
                 if better is not None:
                     w[:], residual = better
-                    work.n_polished += 1
     work.n_screened = int(np.count_nonzero(screened))
     work.screened = screened
     return converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation
