@@ -610,38 +610,75 @@ def _dual_gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None, extra
     return _evaluate(H, y, w, l1_penalty, penalized, residual, norms, points, correlations, features)
 
 
+@jit
+def _point_gaps(y, w, l1_penalty, penalized, residual, norms, points, correlations, gaps, distances,
+                scales, sums):
+    """For each dual point k (a column of ``points``): the scale s_k that makes it feasible, the
+    distance ‖r − s_k θ_k‖² and the gap (see :func:`_dual_gap`), in one pass; a point or
+    correlation that is not finite gets the gap +inf. ``sums`` receives ‖r‖², Σ_penalized |w_j|,
+    Σ_j |w_j| ‖h_j‖ and ‖y‖²."""
+    n_samples, n_points = points.shape
+    n_features = w.shape[0]
+    rss, l1, spread, yty = 0.0, 0.0, 0.0, 0.0
+    for i in range(n_samples):
+        rss += residual[i] * residual[i]
+        yty += y[i] * y[i]
+    for j in range(n_features):
+        spread += abs(w[j]) * norms[j]
+        if penalized[j]:
+            l1 += abs(w[j])
+    sums[0], sums[1], sums[2], sums[3] = rss, l1, spread, yty
+    for k in range(n_points):
+        finite = True
+        for i in range(n_samples):
+            if not np.isfinite(points[i, k]):
+                finite = False
+        largest = 0.0
+        any_penalized = False
+        for j in range(n_features):
+            c = correlations[j, k]
+            if not np.isfinite(c):
+                finite = False
+            if penalized[j]:
+                any_penalized = True
+                largest = max(largest, abs(c))
+        if not finite:
+            gaps[k], distances[k], scales[k] = np.inf, np.inf, 1.0
+            continue
+        scale = 1.0
+        if l1_penalty > 0.0 and any_penalized and largest > l1_penalty / 2.0:
+            scale = (l1_penalty / 2.0) / largest
+        distance = 0.0
+        for i in range(n_samples):
+            d = residual[i] - points[i, k] * scale
+            distance += d * d
+        terms = 0.0
+        for j in range(n_features):
+            if penalized[j]:
+                t = l1_penalty * abs(w[j]) - 2.0 * w[j] * (correlations[j, k] * scale)
+                if t > 0.0:
+                    terms += t
+        gaps[k], distances[k], scales[k] = distance + terms, distance, scale
+
+
 def _evaluate(H, y, w, l1_penalty, penalized, residual, norms, points, correlations, features):
     """The gap of each candidate from its projected point and correlations (see _dual_gap)."""
     n_points = points.shape[1]
-    w_p = w[penalized]
-    abs_w_p = np.abs(w_p)
-    penalty = l1_penalty * float(np.sum(abs_w_p))
-    rss = float(residual @ residual)
-    primal = rss + penalty
-    best, plain_gap = None, np.inf
-    for k in range(n_points):
-        theta, correlation = points[:, k], correlations[:, k]
-        if not (np.all(np.isfinite(theta)) and np.all(np.isfinite(correlation))):
-            continue  # a failed extrapolation: skip it
-        if l1_penalty > 0.0 and np.any(penalized):
-            largest = float(np.max(np.abs(correlation[penalized])))
-            if largest > l1_penalty / 2.0:
-                scale = (l1_penalty / 2.0) / largest
-                theta = theta * scale
-                correlation = correlation * scale
-        difference = residual - theta
-        terms = l1_penalty * abs_w_p - 2.0 * w_p * correlation[penalized]
-        distance = float(difference @ difference)
-        gap = distance + float(np.sum(np.maximum(terms, 0.0)))
-        if k == 0:
-            plain_gap = gap
-        if best is None or gap < best[0]:
-            best = (gap, distance, theta, correlation, k)
-    gap, distance, theta, theta_correlation, source = best
+    gaps, distances, scales, sums = np.empty(n_points), np.empty(n_points), np.empty(n_points), np.empty(4)
+    points, correlations = np.ascontiguousarray(points), np.ascontiguousarray(correlations)
+    _point_gaps(y, w, l1_penalty, penalized, residual, norms, points, correlations, gaps, distances,
+                scales, sums)
+    rss, l1, spread, yty = (float(value) for value in sums)
+    primal = rss + l1_penalty * l1
+    plain_gap = float(gaps[0])
+    source = int(np.argmin(gaps))  # the first smallest gap (a point that is not finite has +inf)
+    gap, distance = float(gaps[source]), float(distances[source])
+    theta, theta_correlation = points[:, source], correlations[:, source]
+    if scales[source] != 1.0:
+        theta, theta_correlation = theta * scales[source], theta_correlation * scales[source]
     # Rounding: the residual y - Hw carries an error of about δ = 2ε(‖y‖ + Σ|w_j|‖h_j‖). It moves
     # ‖r − θ‖² by up to 2‖r − θ‖δ + δ², and (for λ > 0) the terms by up to 2 Σ|w_j|‖h_j‖ δ.
-    spread = float(np.abs(w) @ norms)
-    delta = 2.0 * _EPS * (float(np.sqrt(y @ y)) + spread)
+    delta = 2.0 * _EPS * (np.sqrt(yty) + spread)
     floor = 4.0 * delta * delta + 2.0 * delta * np.sqrt(distance)
     if l1_penalty > 0.0:
         floor += 2.0 * delta * spread

@@ -147,6 +147,67 @@ def test_extrapolation_is_exact_on_a_linear_recursion():
     assert _extrapolated(snapshots, 4) is None  # fewer than K snapshots
 
 
+def test_gap_of_each_dual_point_is_primal_minus_dual():
+    """_evaluate's one-pass gaps (compiled) against the definition P(w) − D(sθ), D(θ) = ‖y‖² −
+    ‖y − θ‖², with s the largest scale ≤ 1 that makes θ feasible: for each candidate, with a
+    non-finite candidate skipped and the best one chosen."""
+    from lassolib.coordinate_descent import _evaluate
+
+    rng = np.random.default_rng(5)
+    H = rng.standard_normal((40, 25))
+    y = rng.standard_normal(40)
+    penalized = np.ones(25, dtype=bool)
+    penalized[3] = False
+    norms = np.linalg.norm(H, axis=0)
+    w = rng.standard_normal(25) * (rng.random(25) < 0.4)
+    residual = y - H @ w
+    lam = 0.5 * np.abs(H.T @ y).max()
+
+    def by_definition(theta):
+        correlation = H.T @ theta
+        largest = np.abs(correlation[penalized]).max()
+        theta = theta * min(1.0, (lam / 2) / largest)
+        primal = residual @ residual + lam * np.abs(w[penalized]).sum()
+        return primal - (y @ y - (y - theta) @ (y - theta))
+
+    small = 1e-3 * residual  # feasible as it is: scale 1
+    bad = np.full(40, np.nan)
+    for candidates in ([residual], [residual, small], [residual, bad, small], [small, residual]):
+        points = np.column_stack(candidates)
+        correlations = H.T @ points
+        check = _evaluate(H, y, w, lam, penalized, residual, norms, points, correlations, None)
+        expected = [by_definition(p) if np.all(np.isfinite(p)) else np.inf for p in candidates]
+        assert check.gap == pytest.approx(min(expected), rel=1e-10)
+        assert check.source == int(np.argmin(expected))
+        assert check.plain_gap == pytest.approx(expected[0], rel=1e-10)
+        assert check.primal == pytest.approx(residual @ residual + lam * np.abs(w[penalized]).sum())
+        np.testing.assert_allclose(H.T @ check.theta, check.theta_correlation, atol=1e-12)
+        assert np.abs(check.theta_correlation[penalized]).max() <= lam / 2 * (1 + 1e-12)
+
+
+def test_extrapolation_coefficients_solve_the_difference_system():
+    """The compiled coefficients against NumPy's solve of (U M Uᵀ) z = 1 on the ring buffer read
+    oldest first (M = G, or the identity); an exactly singular system gives None."""
+    from lassolib.path import _extrapolation_coefficients
+
+    rng = np.random.default_rng(6)
+    K, m = 5, 12
+    snapshots = rng.standard_normal((K, m))
+    B = rng.standard_normal((30, m))
+    G = B.T @ B
+    for count in (5, 7, 13):
+        order = [(count - K + i) % K for i in range(K)]
+        U = np.diff(snapshots[order], axis=0)
+        for gram in (None, G):
+            M = U @ U.T if gram is None else U @ gram @ U.T
+            z = np.linalg.solve(M, np.ones(K - 1))
+            got_order, c = _extrapolation_coefficients(snapshots, count, gram)
+            assert got_order == order
+            np.testing.assert_allclose(c, z / z.sum(), rtol=1e-8)
+    assert _extrapolation_coefficients(snapshots, 4) is None  # fewer than K snapshots
+    assert _extrapolation_coefficients(np.ones((K, m)), 9) is None  # no differences: singular
+
+
 # ---- 2. gap-safe screening: only features that are zero at the optimum --------------------------
 
 @pytest.mark.parametrize("seed", range(12))
