@@ -28,7 +28,14 @@ from ._validation import (
     check_seed,
     check_unpenalized,
 )
-from .coordinate_descent import DEFAULT_TOLERANCE, _check_entry, _gram_sweep, _Scaled
+from .coordinate_descent import (
+    DEFAULT_TOLERANCE,
+    _check_entry,
+    _gram_sweep,
+    _gram_sweeps,
+    _Scaled,
+    _subset_sweeps,
+)
 from .soft_threshold import _lambda_max, _unpenalized_fit
 
 __all__ = ["penalty_grid", "lasso_path", "cross_validate"]
@@ -279,9 +286,10 @@ class _GramCache:
 _EXTRAPOLATION_K = 5
 
 #: Anderson acceleration runs only when K sweeps of the working set cost at least this many
-#: multiply-adds: below that its overhead (a K×K solve and a few NumPy calls, ~0.1 ms) exceeds
-#: the sweeps it could save (on the uncentered diabetes problem, 0.9 million pauses made a
-#: 400-penalty path take 126 s instead of 9).
+#: multiply-adds. The threshold dates from when its overhead was a K×K solve and a few NumPy
+#: calls, ~0.1 ms (on the uncentered diabetes problem, 0.9 million pauses made a 400-penalty
+#: path take 126 s instead of 9); it is now compiled (:func:`_subset_sweeps_accelerated`), and
+#: the threshold is kept because lowering it to 0 was measured mixed on the benchmark's fits.
 _ANDERSON_MIN_FLOPS = 200_000
 
 #: A working set's sweeps settle at this share of sqrt(gap) (see :func:`_working_set_fit`).
@@ -583,6 +591,119 @@ def _extrapolation_solve(snapshots, count, G, use_gram):
 _NO_GRAM = np.empty((0, 0))
 
 
+@jit
+def _combination(c, snapshots, count):
+    """``Σ_k c_k · row k+1`` of the ring buffer read oldest first (see :func:`_extrapolated`)."""
+    K, m = snapshots.shape
+    out = np.zeros(m)
+    for a in range(K - 1):
+        row = (count - K + a + 1) % K
+        for i in range(m):
+            out[i] += c[a] * snapshots[row, i]
+    return out
+
+
+@jit
+def _anderson_coefficients(snapshots, count, G, use_gram):
+    """c of :func:`_extrapolation_coefficients` (compiled), and whether it exists."""
+    z, ok = _extrapolation_solve(snapshots, count, G, use_gram)
+    total = 0.0
+    for a in range(z.shape[0]):
+        total += z[a]
+    if not ok or not np.isfinite(total) or total == 0.0:
+        return z, False
+    c = z / total
+    for a in range(c.shape[0]):
+        if not np.isfinite(c[a]):
+            return c, False
+    return c, True
+
+
+@jit
+def _subset_sweeps_accelerated(
+    H, w, residual, z, subset, penalized, l1_penalty, tolerance, budget, objective_history,
+    max_step_history, snapshots, weight_snapshots, count, accelerated_at, anderson,
+):
+    """Up to ``budget`` of :func:`_subset_sweeps`, pausing every K (the snapshots' rows) for
+    Anderson acceleration when ``anderson``: the combination of the last K iterates that
+    extrapolates the residuals replaces the iterate when it lowers the objective on ``subset``.
+    Returns ``(sweeps run, met, count, accelerated_at, products)`` (``count``: snapshots taken so
+    far; ``products``: 0 here, the Gram form's products with G for :class:`_Work`)."""
+    K = snapshots.shape[0]
+    done, met = 0, False
+    while done < budget:
+        step = min(K, budget - done) if anderson else budget - done
+        ran, met = _subset_sweeps(
+            H, w, residual, z, subset, penalized, l1_penalty, tolerance, step,
+            objective_history[done:], max_step_history[done:], snapshots, weight_snapshots,
+            count % K if K > 0 else 0,
+        )
+        done += ran
+        count += ran
+        if met:
+            break
+        if anderson and count - accelerated_at >= K:
+            accelerated_at = count
+            c, ok = _anderson_coefficients(snapshots, count, _NO_GRAM, False)
+            if not ok:
+                continue
+            r_acc = _combination(c, snapshots, count)
+            w_acc = _combination(c, weight_snapshots, count)
+            now = np.dot(residual, residual)
+            then = np.dot(r_acc, r_acc)
+            for k in range(subset.shape[0]):
+                if penalized[subset[k]]:
+                    now += l1_penalty * abs(w[subset[k]])
+                    then += l1_penalty * abs(w_acc[k])
+            if np.isfinite(then) and then < now * (1.0 - 1e-13):
+                for k in range(subset.shape[0]):
+                    w[subset[k]] = w_acc[k]
+                residual[:] = r_acc
+    return done, met, count, accelerated_at, 0
+
+
+@jit
+def _gram_sweeps_accelerated(
+    G, Hty, yty, w, Gw, penalized, l1_penalty, tolerance, budget, objective_history,
+    max_step_history, snapshots, count, accelerated_at, anderson,
+):
+    """:func:`_subset_sweeps_accelerated` in Gram form (:func:`_gram_sweeps`, on the working set's
+    block ``G`` with ``Gw = G @ w``); the snapshots are weights."""
+    K = snapshots.shape[0]
+    done, met, products = 0, False, 0
+    while done < budget:
+        step = min(K, budget - done) if anderson else budget - done
+        ran, met = _gram_sweeps(
+            G, Hty, yty, w, Gw, penalized, l1_penalty, tolerance, step,
+            objective_history[done:], max_step_history[done:], snapshots,
+            count % K if K > 0 else 0,
+        )
+        done += ran
+        count += ran
+        if met:
+            break
+        if anderson and count - accelerated_at >= K:
+            accelerated_at = count
+            c, ok = _anderson_coefficients(snapshots, count, G, True)
+            if not ok:
+                continue
+            w_acc = _combination(c, snapshots, count)
+            G_acc = np.dot(G, w_acc)
+            products += 1
+            now = -2.0 * np.dot(w, Hty) + np.dot(w, Gw)
+            then = -2.0 * np.dot(w_acc, Hty) + np.dot(w_acc, G_acc)
+            for j in range(w.shape[0]):
+                if penalized[j]:
+                    now += l1_penalty * abs(w[j])
+                    then += l1_penalty * abs(w_acc[j])
+            # (an improvement at the level of rounding is not one: it would only move w about
+            # near the floor)
+            if np.isfinite(then) and then < now - 1e-13 * (abs(now) + yty):
+                w[:] = w_acc
+                Gw[:] = G_acc
+    return done, met, count, accelerated_at, products
+
+
 def _extrapolation_coefficients(snapshots, count, G=None):
     """``(rows, c)`` of :func:`_extrapolated`: the ring-buffer rows oldest first, and c (K − 1)."""
     K = snapshots.shape[0]
@@ -817,65 +938,29 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             Gw = G @ w_w
             penalized_w = penalized[working]
         done, met = 0, not working.size
-        # Anderson acceleration pays only when K sweeps cost more than its own overhead (a K×K
-        # solve and a few NumPy calls, ~0.1 ms): on a small working set the sweeps run unpaused.
+        # Anderson acceleration only when K sweeps cost at least _ANDERSON_MIN_FLOPS (switched on
+        # for every working set it was measured mixed: 500×1000 correlated at λ_max/100 43 → 57
+        # ms, at /1000 269 → 245 ms): on a small working set the sweeps run unpaused.
         sweep_cost = working.size * (working.size if in_gram else n_samples)
         anderson = extrapolation and K * sweep_cost >= _ANDERSON_MIN_FLOPS
-        while done < budget and working.size:
-            # With Anderson acceleration the sweeps pause every K for it (below).
-            step = min(K, budget - done) if anderson else budget - done
-            if in_gram:
-                ran, met = _gram_sweeps(
-                    G, Hty, yty, w_w, Gw, penalized_w, lam, max(step_tolerance, loose), step,
-                    objective_history[done:], max_step_history[done:], snapshots,
-                    snapshot_count % K,
+        # With Anderson acceleration (as skglm does, Bertrand et al. 2022) the sweeps pause every
+        # K: the combination of the last K iterates that extrapolates the residuals (the same c
+        # as the dual point's) replaces the iterate when it lowers the sub-problem's objective.
+        if working.size and in_gram:
+            done, met, snapshot_count, accelerated_at, products = _gram_sweeps_accelerated(
+                G, Hty, yty, w_w, Gw, penalized_w, lam, max(step_tolerance, loose), budget,
+                objective_history, max_step_history, snapshots, snapshot_count, accelerated_at,
+                anderson,
+            )
+            work.flops += (done + products) * working.size * working.size
+        elif working.size:
+            with quiet_degenerate_layout(H):
+                done, met, snapshot_count, accelerated_at, _ = _subset_sweeps_accelerated(
+                    H, w, residual, z, working, penalized, lam, max(step_tolerance, loose), budget,
+                    objective_history, max_step_history, snapshots, weight_snapshots,
+                    snapshot_count, accelerated_at, anderson,
                 )
-                work.flops += ran * working.size * working.size
-            else:
-                with quiet_degenerate_layout(H):
-                    ran, met = _subset_sweeps(
-                        H, w, residual, z, working, penalized, lam, max(step_tolerance, loose), step,
-                        objective_history[done:], max_step_history[done:], snapshots,
-                        weight_snapshots, snapshot_count % K,
-                    )
-                work.flops += ran * working.size * n_samples
-            done += ran
-            snapshot_count += ran
-            if met:
-                break
-            if anderson and snapshot_count - accelerated_at >= K:
-                # Anderson acceleration of the sub-problem's iterates (as skglm does, Bertrand et
-                # al. 2022): the combination of the last K iterates that extrapolates the
-                # residuals (the same c as the dual point's) replaces the iterate when it lowers
-                # the sub-problem's objective; otherwise it is discarded.
-                accelerated_at = snapshot_count
-                if in_gram:
-                    coefficients = _extrapolation_coefficients(snapshots, snapshot_count, G)
-                    if coefficients is not None:
-                        order, c = coefficients
-                        w_acc = c @ snapshots[order[1:]]
-                        G_acc = G @ w_acc
-                        work.flops += working.size * working.size
-                        now = -2.0 * (w_w @ Hty) + w_w @ Gw + lam * np.sum(np.abs(w_w[penalized_w]))
-                        then = (-2.0 * (w_acc @ Hty) + w_acc @ G_acc
-                                + lam * np.sum(np.abs(w_acc[penalized_w])))
-                        # (an improvement at the level of rounding is not one: it would only
-                        # move w about near the floor)
-                        if np.isfinite(then) and then < now - 1e-13 * (abs(now) + yty):
-                            w_w[:] = w_acc
-                            Gw[:] = G_acc
-                else:
-                    coefficients = _extrapolation_coefficients(snapshots, snapshot_count)
-                    if coefficients is not None:
-                        order, c = coefficients
-                        r_acc = c @ snapshots[order[1:]]
-                        w_acc = c @ weight_snapshots[order[1:]]
-                        penalized_w = penalized[working]
-                        now = residual @ residual + lam * np.sum(np.abs(w[working][penalized_w]))
-                        then = r_acc @ r_acc + lam * np.sum(np.abs(w_acc[penalized_w]))
-                        if np.isfinite(then) and then < now * (1.0 - 1e-13):
-                            w[working] = w_acc
-                            residual[:] = r_acc
+            work.flops += done * working.size * n_samples
         if in_gram:
             w[working] = w_w
         work.n_updates += done * working.size
