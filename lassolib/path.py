@@ -323,6 +323,10 @@ _GRAM_FLOOR_SHARE = 0.25
 #: 500 sent its last penalties to residual form and made the path ~2× slower.
 _GRAM_MAX_SWEEPS = 5000
 
+#: Gram mode's sweeps take Anderson steps (see :func:`_gram_path_sweeps`); on the diabetes path
+#: of 100 penalties, 16,545 sweeps without them, 4,721 with them.
+_GRAM_ANDERSON = True
+
 
 @jit
 def _small_solve(A, b, relative_pivot=1e-14):
@@ -418,7 +422,7 @@ def _gram_gap_estimate(G, Hty, w, Gw, rss, v, Gv, penalized, l1_penalty, unpenal
 @jit
 def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M, tolerance,
                       margin, floor_share, max_sweeps, objective_history, max_step_history,
-                      estimate, snapshots, extra):
+                      estimate, snapshots, extra, anderson=False):
     r"""Cyclic sweeps over every feature in covariance form, each followed by a gap *estimate*.
 
     The update is :func:`_gram_sweeps`'s on the whole Gram matrix ``G`` (``Gw = G @ w`` kept up
@@ -440,6 +444,12 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
     residuals) is tried too. It is only an estimate: Gram form loses digits to cancellation (the
     ``floor`` it reports). ``estimate`` receives (objective, gap, floor) after the last sweep.
 
+    With ``anderson`` (:data:`_GRAM_ANDERSON`, as in the working sets: Anderson acceleration,
+    Bertrand et al. 2022), every K sweeps that extrapolated v replaces w when it lowers the
+    Gram-form objective; ``Gw`` is then recomputed (the combination of the Gw's carries the
+    rounding of large coefficients, which on the diabetes path sent two fits' estimates a
+    factor 2–3 below their certificates) and the snapshots start afresh.
+
     Returns ``(sweeps run, status)``: 1 when the residual's gap ≤ ``margin`` · tolerance ·
     objective with a floor below ``floor_share`` · tolerance · objective (``_GRAM_MARGIN``,
     ``_GRAM_FLOOR_SHARE``); 2 when the extrapolated point's gap is (v is then in ``extra``);
@@ -454,6 +464,7 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
     K = snapshots.shape[0] // 2
     Gv = np.empty(n_features)
     ones = np.ones(max(K - 1, 1))
+    fresh = 0
     for sweep in range(max_sweeps):
         max_step = _gram_sweep(G, Hty, w, Gw, penalized, half)
         rss = yty - 2.0 * np.dot(w, Hty) + np.dot(w, Gw)
@@ -474,17 +485,19 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
         if gap <= margin * tolerance * primal or gap <= floor:
             status = 1 if floor <= floor_share * tolerance * primal else -1
         elif K > 1:
-            row = sweep % K
+            latest = fresh  # snapshots since the start or the last Anderson step
+            fresh += 1
+            row = latest % K
             snapshots[row, :] = w
             snapshots[K + row, :] = Gw
-            if sweep + 1 >= K:
+            if fresh >= K:
                 # celer's extrapolation: (UᵀU) z = 1 with U the residual differences, UᵀU =
                 # Δwᵀ G Δw = Δw · Δ(Gw)ᵀ (oldest first), c = z / Σz, v = Σ c_k w_{k+1}
                 A = np.empty((K - 1, K - 1))
                 for a in range(K - 1):
-                    ra0, ra1 = (sweep + 1 + a) % K, (sweep + 2 + a) % K
+                    ra0, ra1 = (latest + 1 + a) % K, (latest + 2 + a) % K
                     for b in range(K - 1):
-                        rb0, rb1 = (sweep + 1 + b) % K, (sweep + 2 + b) % K
+                        rb0, rb1 = (latest + 1 + b) % K, (latest + 2 + b) % K
                         total = 0.0
                         for j in range(n_features):
                             total += ((snapshots[ra1, j] - snapshots[ra0, j])
@@ -498,7 +511,7 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
                             extra[j] = 0.0
                             Gv[j] = 0.0
                         for a in range(K - 1):
-                            r1 = (sweep + 2 + a) % K
+                            r1 = (latest + 2 + a) % K
                             weight = z[a] / total
                             for j in range(n_features):
                                 extra[j] += weight * snapshots[r1, j]
@@ -515,6 +528,22 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
                                 gap, floor = gap_v, max(floor, floor_v)
                                 if gap <= margin * tolerance * primal:
                                     status = 2 if floor <= floor_share * tolerance * primal else 0
+                            if status == 0 and anderson and fresh % K == 0 and sweep + 1 < max_sweeps:
+                                # Anderson acceleration (as in the working sets): every K
+                                # sweeps the extrapolated iterate replaces w when it lowers the
+                                # objective; the snapshots then start afresh (a combination
+                                # across the jump gave estimates off by a factor of 2 to 3)
+                                value = yty - 2.0 * np.dot(extra, Hty) + np.dot(extra, Gv)
+                                for j in range(n_features):
+                                    if penalized[j]:
+                                        value += l1_penalty * abs(extra[j])
+                                if value < primal - 1e-13 * (abs(primal) + yty):
+                                    # (Gw recomputed: Σ c_k (Gw)_k carries the rounding of
+                                    # the c_k, which can be large)
+                                    w[:] = extra
+                                    for j in range(n_features):
+                                        Gw[j] = np.dot(G[j, :], w)
+                                    fresh = 0
         estimate[0] = primal
         estimate[1] = gap
         estimate[2] = floor
@@ -1127,7 +1156,7 @@ def _gram_path_fit(state, lam, w, tolerance, max_sweeps, keep_history, margin=No
         ran, status = _gram_path_sweeps(
             G, Hty, yty, w, Gw, penalized, lam, unpenalized, M, tolerance, margin,
             _GRAM_FLOOR_SHARE, budget, objective_history, max_step_history, estimate,
-            points, extra,
+            points, extra, _GRAM_ANDERSON,
         )
         if keep_history:
             objective_chunks.append(objective_history[1 : ran + 1])
