@@ -26,6 +26,7 @@ import pathlib
 import re
 import shutil
 import statistics
+import sys
 import threading
 
 import pytest
@@ -117,12 +118,21 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """Chromium may close a connection while a file is still being sent (the page moved on); the
+    default ``handle_error`` then prints a BrokenPipeError traceback into the test output, which
+    reads like a failure (seen once in a fresh-clone run). Only such disconnects are silenced."""
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="module")
 def http_root(site):
     """A local http.server over the build, on 127.0.0.1 and a free port."""
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site))
-    )
+    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -992,3 +1002,19 @@ def test_static_figure_text_readable_on_phone(browser, http_root, page_path):
     assert all(not shown[name].startswith("narrow/") for name in names if name in shown), shown
     narrow = [url for url in fetched if "/_images/narrow/" in url]
     assert not narrow, f"{page_path} at 1280 px fetched narrow drawings: {narrow}"
+
+
+def test_local_server_silences_only_disconnects(capsys):
+    """A browser's disconnect prints nothing; any other error in a request still prints its
+    traceback."""
+    server = _QuietServer(("127.0.0.1", 0), _QuietHandler)
+    try:
+        for error, shown in ((BrokenPipeError(), False), (ConnectionResetError(), False),
+                             (ValueError("not a disconnect"), True)):
+            try:
+                raise error
+            except Exception:
+                server.handle_error(None, ("127.0.0.1", 0))
+            assert ("Traceback" in capsys.readouterr().err) == shown
+    finally:
+        server.server_close()
