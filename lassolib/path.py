@@ -634,7 +634,7 @@ def _combination(c, snapshots, count):
 
 @jit
 def _anderson_coefficients(snapshots, count, G, use_gram):
-    """c of :func:`_extrapolation_coefficients` (compiled), and whether it exists."""
+    """c = z / Σz for the z of :func:`_extrapolation_solve`, and whether it exists (finite, Σz ≠ 0)."""
     z, ok = _extrapolation_solve(snapshots, count, G, use_gram)
     total = 0.0
     for a in range(z.shape[0]):
@@ -739,12 +739,11 @@ def _extrapolation_coefficients(snapshots, count, G=None):
     if K < 2 or count < K:
         return None
     gram = G is not None
-    z, ok = _extrapolation_solve(snapshots, count, np.ascontiguousarray(G) if gram else _NO_GRAM,
-                                 gram)
-    total = float(np.sum(z))
-    if not ok or not np.all(np.isfinite(z)) or not np.isfinite(total) or total == 0.0:
+    c, ok = _anderson_coefficients(snapshots, count, np.ascontiguousarray(G) if gram else _NO_GRAM,
+                                   gram)
+    if not ok:
         return None
-    return [(count - K + i) % K for i in range(K)], z / total
+    return [(count - K + i) % K for i in range(K)], c
 
 
 def _polish(H, y, w, lam, penalized, z, primal):
