@@ -463,6 +463,13 @@ class _Scaled:
         self.norms = np.sqrt(self.z)
         self._bases = {}
 
+    def fortran(self):
+        """H in Fortran order, which the sweeps over its columns need: a C-ordered H that the
+        caller let in (see :func:`_check_entry`) is copied here, once, on first need."""
+        if not self.H.flags.f_contiguous:
+            self.H = np.asfortranarray(self.H)
+        return self.H
+
     def basis(self, l1_penalty):
         """An orthonormal basis of the span the dual point is projected off, or None.
 
@@ -745,7 +752,7 @@ def _zero_result(problem, w_zero, residual_zero, l1_penalty):
 # The solver
 # ------------------------------------------------------------------------------------------------
 
-def _check_entry(H, y, squares=False):
+def _check_entry(H, y, squares=False, c_order=False):
     """Validate (H, y) at a solver's door without copying a float64 H.
 
     Returns ``(H, y, owned)``, and with ``squares=True`` also H's squared column norms (or None),
@@ -759,10 +766,15 @@ def _check_entry(H, y, squares=False):
     (NaN and ±inf propagate). Only when some is not (a bad entry, or squares beyond float64) is
     it checked with ``H.min()`` and ``H.max()``. No temporary the size of H is made; every error
     is :func:`check_data`'s.
+
+    ``c_order=True`` (the path's Gram mode, which reads H only through BLAS products) also takes
+    a C-ordered float64 H with at least as many rows as columns as it is; :meth:`_Scaled.fortran`
+    copies it if the solver comes to sweep its columns.
     """
     if (
         type(H) is np.ndarray and H.dtype == np.float64 and H.ndim == 2 and H.size > 0
-        and H.flags.f_contiguous
+        and (H.flags.f_contiguous
+             or (c_order and H.flags.c_contiguous and H.shape[0] >= H.shape[1]))
     ):
         z = _squares(H)
         if np.all(np.isfinite(z)) or (np.isfinite(H.min()) and np.isfinite(H.max())):

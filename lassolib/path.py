@@ -30,6 +30,7 @@ from ._validation import (
 )
 from .coordinate_descent import (
     DEFAULT_TOLERANCE,
+    _EPS,
     _check_entry,
     _gram_sweep,
     _gram_sweeps,
@@ -124,7 +125,8 @@ def lasso_path(
     See the book's chapter 6.
     """
     n_penalties, min_ratio = _check_grid_arguments(l1_penalties, n_penalties, min_ratio)
-    H, y, owned, squares = _check_entry(H, y, squares=True)  # no copy of a float64 H
+    # no copy of a float64 H (Fortran-ordered, or C-ordered with n >= D: see _Scaled.fortran)
+    H, y, owned, squares = _check_entry(H, y, squares=True, c_order=True)
     tolerance = check_positive(tolerance, "tolerance")
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
     penalized = check_unpenalized(unpenalized, H.shape[1])
@@ -364,6 +366,83 @@ def _small_solve(A, b, relative_pivot=1e-14):
             total -= A[k, j] * x[j]
         x[k] = total / A[k, k]
     return x, True
+
+
+@jit
+def _anchored_gap(G, w, l1_penalty, w_a, c_a, rss_a, out):
+    r"""The duality gap at ``w`` (every column penalized, λ > 0) from an *anchor* w_a whose
+    residual products are known: :math:`c_a = H^\top r_a` and :math:`\lVert r_a\rVert^2`
+    (:math:`r_a = y - Hw_a`), and the Gram matrix G. With :math:`d = w - w_a`,
+
+    .. math:: c = H^\top r = c_a - G d, \qquad
+              \lVert r\rVert^2 = \lVert r_a\rVert^2 - 2 d^\top c_a + d^\top G d ,
+
+    O(D·nnz(d)) instead of the residual form's two products with H (O(n·D)). Unlike the Gram form
+    from w = 0 (:math:`\lVert y\rVert^2 - 2w^\top H^\top y + w^\top G w`, whose cancellation
+    grows with ‖y‖² / ‖r‖²), the rounding here is relative to the anchor's own terms, and it is
+    *bounded and added*: each computed :math:`c_j` is within
+    :math:`\delta_j = u|c_j| + (D+2)\,u\,(|G||d|)_j` of :math:`c_a - G(w - w_a)` (u = ε/2: the
+    subtraction :math:`w - w_a`, the sum of D products, the last subtraction). The dual point is
+    the residual scaled by :math:`s = \min(1, (\lambda/2) / \max_j(|c_j| + \delta_j))`, feasible
+    for every true :math:`c_j`, and each term is taken at its worst:
+
+    .. math:: \text{gap} \le (1 - s)^2(\lVert r\rVert^2 + \delta_r)
+              + \sum_j \max\bigl(0,\ \lambda|w_j| - 2s(w_j c_j - |w_j|\delta_j)\bigr) ,
+
+    :math:`\delta_r` bounding the rounding of :math:`\lVert r\rVert^2` likewise, plus the
+    rounding of this sum (its terms are differences of nearly equal numbers). What is taken
+    as exact is what the residual-form certificate also takes as exact: the BLAS products it
+    starts from (here G = HᵀH and the anchor's :math:`y - Hw_a`, :math:`H^\top r_a`).
+
+    Writes (primal with ‖r‖² − δ_r, gap bound, ‖r‖²) to ``out``.
+    """
+    n_features = w.shape[0]
+    u = _EPS / 2.0
+    d = np.empty(n_features)
+    nz = np.empty(n_features, dtype=np.int64)
+    count = 0
+    for k in range(n_features):
+        d[k] = w[k] - w_a[k]
+        if d[k] != 0.0:
+            nz[count] = k
+            count += 1
+    factor = (n_features + 2) * u * (1.0 + 1e-10)
+    largest = 0.0
+    c = np.empty(n_features)
+    delta = np.empty(n_features)
+    rss = rss_a
+    spread = rss_a
+    l1 = 0.0
+    for j in range(n_features):
+        g, a = 0.0, 0.0
+        for i in range(count):
+            k = nz[i]
+            t = G[j, k] * d[k]
+            g += t
+            a += abs(t)
+        c[j] = c_a[j] - g
+        delta[j] = u * abs(c[j]) + factor * a
+        largest = max(largest, abs(c[j]) + delta[j])
+        rss += d[j] * (g - 2.0 * c_a[j])
+        spread += abs(d[j]) * (a + 2.0 * abs(c_a[j]))
+        l1 += abs(w[j])
+    delta_r = (2 * n_features + 6) * u * (1.0 + 1e-10) * spread
+    scale = 1.0
+    if largest > l1_penalty / 2.0:
+        scale = (l1_penalty / 2.0) / largest
+    gap = (1.0 - scale) * (1.0 - scale) * (max(rss, 0.0) + delta_r)
+    size = gap
+    for j in range(n_features):
+        if w[j] != 0.0:
+            t = l1_penalty * abs(w[j]) - 2.0 * scale * (w[j] * c[j] - abs(w[j]) * delta[j])
+            size += l1_penalty * abs(w[j]) + 2.0 * scale * abs(w[j]) * (abs(c[j]) + delta[j])
+            if t > 0.0:
+                gap += t
+    # the rounding of this sum itself: the terms are differences of nearly equal numbers
+    gap += (n_features + 8) * u * (1.0 + 1e-10) * size
+    out[0] = max(rss - delta_r, 0.0) + l1_penalty * l1
+    out[1] = gap
+    out[2] = rss
 
 
 @jit
@@ -1237,6 +1316,13 @@ def _certify_block(problem, lams, W, budget=0, extras=None):
     return checks
 
 
+def _anchor(w, check):
+    """An anchor for :func:`_anchored_gap` from a residual-form check at ``w`` (every column
+    penalized: the check's first point is the residual itself)."""
+    residual = check.points[:, 0]
+    return (w.copy(), check.correlations[:, 0].copy(), float(residual @ residual))
+
+
 def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, residual_zero, lam_max,
                      keep_history=True, gram_mode=None, gram_margin=None, w_start=None):
     r"""Solve the lasso at each penalty (decreasing), warm-started, by working sets.
@@ -1276,17 +1362,20 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     """
     from .coordinate_descent import _at_or_above, _result, _zero_result
 
-    H = problem.H
-    n_samples, n_features = H.shape
+    n_samples, n_features = problem.H.shape
+    if gram_mode is None:
+        gram_mode = n_samples >= n_features
+    # Gram mode reads H only through BLAS products; everything else sweeps its columns
+    H = problem.H if gram_mode else problem.fortran()
     weights = np.empty((l1_penalties.size, n_features))
     converged_flags = np.zeros(l1_penalties.size, dtype=bool)
     results = [None] * l1_penalties.size
     w = w_zero.copy() if w_start is None else w_start.copy()
     gram = None
     correlation = None
-    if gram_mode is None:
-        gram_mode = n_samples >= n_features
     state = None
+    anchor = None  # (w_a, Hᵀ(y − Hw_a), ‖y − Hw_a‖²) for _anchored_gap, when every column is penalized
+    bound = np.empty(3)
     untrusted = 0  # Gram-form estimates in a row that could not be trusted
     pending = []  # Gram-mode fits awaiting their certificate: (k, λ, sweeps, objectives, steps,
     #               extrapolated point or None)
@@ -1306,30 +1395,34 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
             results[k] = _result(problem, w_k.copy(), converged, n_sweeps, objective_chunks,
                                  step_chunks, primal, gap, "lasso_coordinate_descent")
 
+    def settle(k, lam, w_k, n_sweeps, objective_chunks, step_chunks, check):
+        """Record a Gram-mode fit by its residual-form ``check``; if that does not certify it,
+        continue it in residual form from where it was (``w_k``, updated in place)."""
+        if check.certified(tolerance) or n_sweeps >= max_sweeps:
+            record(k, lam, w_k, check.certified(tolerance), n_sweeps, objective_chunks,
+                   step_chunks, check.primal, check.gap)
+            return
+        # The estimate was wrong: this fit continues in residual form, from where it was.
+        problem.fortran()
+        converged, more, objectives, steps, primal, gap, _ = _working_set_fit(
+            problem, lam, w_k, tolerance, max_sweeps - n_sweeps, gram, check.correlation,
+            keep_history,
+        )
+        record(k, lam, w_k, converged, n_sweeps + more, objective_chunks + objectives[1:],
+               step_chunks + steps, primal, gap)
+
     def flush():
         nonlocal n_columns
         if not pending:
             return
         lams = np.array([item[1] for item in pending])
+        nonlocal anchor
         checks = _certify_block(problem, lams, weights[[item[0] for item in pending]].T.copy(),
                                 budget, [item[5] for item in pending])
+        if anchor is not None:  # the block's last fit anchors the next anchored checks
+            anchor = _anchor(weights[pending[-1][0]], checks[-1])
         for (k, lam, n_sweeps, objective_chunks, step_chunks, _), check in zip(pending, checks):
-            w_k = weights[k].copy()
-            if check.certified(tolerance):
-                record(k, lam, w_k, True, n_sweeps, objective_chunks, step_chunks, check.primal,
-                       check.gap)
-                continue
-            if n_sweeps >= max_sweeps:
-                record(k, lam, w_k, False, n_sweeps, objective_chunks, step_chunks, check.primal,
-                       check.gap)
-                continue
-            # The estimate was wrong: this fit continues in residual form, from where it was.
-            converged, more, objectives, steps, primal, gap, _ = _working_set_fit(
-                problem, lam, w_k, tolerance, max_sweeps - n_sweeps, gram, check.correlation,
-                keep_history,
-            )
-            record(k, lam, w_k, converged, n_sweeps + more, objective_chunks + objectives[1:],
-                   step_chunks + steps, primal, gap)
+            settle(k, lam, weights[k].copy(), n_sweeps, objective_chunks, step_chunks, check)
         pending.clear()
         n_columns = 0
 
@@ -1344,6 +1437,9 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
             continue
         if gram is None:
             gram = _GramCache(H, problem.y, full=True if gram_mode else None)
+            if gram_mode and problem.all_penalized:
+                # the all-zero fit anchors the first checks: r = y, Hᵀr = Hᵀy, ‖r‖² = ‖y‖²
+                anchor = (np.zeros(n_features), gram.Hty, float(problem.y @ problem.y))
         if gram_mode and gram.full and lam > 0.0 and untrusted < 3:
             if state is None:
                 state = _gram_state(gram, problem.y, problem.penalized)
@@ -1354,6 +1450,21 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
             if status > 0 or n_sweeps >= max_sweeps:
                 untrusted = 0
                 weights[k] = w
+                if anchor is not None:
+                    # The anchored check (O(D·nnz)); when its bound is too wide (or the fit is
+                    # not done), the residual-form check of this fit, which anchors the next.
+                    _anchored_gap(state[0], w, lam, anchor[0], anchor[1], anchor[2], bound)
+                    if bound[1] <= tolerance * bound[0]:
+                        record(k, lam, w.copy(), True, n_sweeps, objective_chunks, step_chunks,
+                               float(bound[0]), float(bound[1]))
+                        continue
+                    if extra is None:
+                        check = _certify_block(problem, np.array([lam]), w[:, None].copy(),
+                                               budget)[0]
+                        anchor = _anchor(w, check)
+                        settle(k, lam, w, n_sweeps, objective_chunks, step_chunks, check)
+                        continue
+                    # certified by the extrapolated point: the residual-form block (below)
                 pending.append((k, lam, n_sweeps, objective_chunks, step_chunks, extra))
                 n_columns += 1 if extra is None else 2
                 if n_columns + 2 > block:
@@ -1363,6 +1474,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
             # The estimate cannot be trusted at this accuracy, or the plain sweeps are slow (an
             # ill-conditioned problem): continue in residual form, with extrapolation.
             correlation = gram.Hty - gram.G @ w
+            problem.fortran()
             converged, more, objectives, steps, primal, gap, correlation = _working_set_fit(
                 problem, lam, w, tolerance, max(1, max_sweeps - n_sweeps), gram, correlation,
                 keep_history,
@@ -1373,6 +1485,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
         if correlation is None:
             correlation = (H.T @ residual_zero if not w.any() or state is None
                            else gram.Hty - gram.G @ w)
+        problem.fortran()
         converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation = (
             _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history)
         )

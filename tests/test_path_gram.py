@@ -157,12 +157,13 @@ def test_slow_plain_sweeps_fall_back(monkeypatch):
 
 def test_several_certificate_blocks():
     """n·K ≤ max(¼ of H, 16 columns): 30000 rows give blocks of 16 penalties; every block is
-    certified."""
-    H, y = tall(6, n=30_000, d=5)
-    penalties = penalty_grid(lambda_max(H, y), n_penalties=30)
-    weights, converged, results = solve_path(H, y, penalties)
+    certified. (With an unpenalized column: with every column penalized the fits are checked
+    from anchors, see the tests below.)"""
+    H, y = tall(6, n=30_000, d=5, intercept=True)
+    penalties = penalty_grid(lambda_max(H, y, unpenalized=(0,)), n_penalties=30)
+    weights, converged, results = solve_path(H, y, penalties, unpenalized=(0,))
     assert max(H.size // 4, 16 * 30_000) // 30_000 < penalties.size
-    assert_certified(H, y, penalties, weights, converged, 1e-12)
+    assert_certified(H, y, penalties, weights, converged, 1e-12, (0,))
 
 
 def test_max_sweeps_in_gram_mode_is_reported_honestly():
@@ -496,3 +497,152 @@ def test_degenerate_columns_in_gram_mode(unpenalized):
         assert result.converged and result.weights[5] == 0.0
         assert certificate(H, y, result.weights, lam,
                            unpenalized=unpenalized).relative_gap <= 1.1e-12
+
+
+# --------------------------------------------------------------------------------------------
+# Anchored checks (every column penalized): the gap from an anchor's residual products and G.
+
+
+def _anchor_products(H, y, w_a):
+    """The residual form's products at the anchor, in float64, as the solver computes them."""
+    r_a = y - H @ w_a
+    return H.T @ r_a, float(r_a @ r_a)
+
+
+def _gap_long_double(c, rss, w, lam):
+    """The residual point's gap from correlations ``c`` and ‖r‖² (long double arrays)."""
+    half = np.longdouble(lam) / 2
+    largest = np.max(np.abs(c))
+    s = half / largest if largest > half else np.longdouble(1)
+    w = w.astype(np.longdouble)
+    terms = np.longdouble(lam) * np.abs(w) - 2 * s * w * c
+    return (1 - s) ** 2 * rss + np.sum(np.maximum(terms, 0)), rss + np.longdouble(lam) * np.sum(np.abs(w))
+
+
+def _anchored_cases():
+    rng = np.random.default_rng(11)
+    H, y = tall(12, n=600, d=30)
+    yield "centered", H, y
+    yield "uncentered", H + 3.0, y + 40.0  # ‖y‖² ≫ ‖r‖²: the Gram form from 0 cancels badly
+    yield "scaled", H * 1e6, y * 1e-7
+    H = rng.standard_normal((300, 25))
+    yield "noiseless", H, H[:, :4] @ np.array([1.0, -2.0, 3.0, -4.0])
+
+
+@pytest.mark.parametrize("name, H, y", list(_anchored_cases()), ids=lambda v: v if isinstance(v, str) else "")
+def test_anchored_gap_bounds_the_gap_of_its_own_inputs(name, H, y):
+    r"""``_anchored_gap`` claims an upper bound on the residual point's gap computed *exactly*
+    from its inputs (G, the anchor's products): recomputed here in long double (64-bit
+    mantissa) from the same float64 G, :math:`c_a`, :math:`\lVert r_a\rVert^2`, it is never
+    above the bound; and the bound is tight (within a quarter of the default tolerance, 1e-12 · P)
+    when the anchor is near. The
+    anchors: w = 0 (r = y: the path's first anchor), the previous penalty's solution, w itself.
+    Against the gap computed entirely in long double from H and y (which includes the rounding
+    of G and of the anchor's products, which the bound takes as exact, as the residual form
+    takes its own two products), the bound is not below it by more than 1e-14 of P (1% of the
+    default tolerance)."""
+    H = np.asfortranarray(H)
+    G = H.T @ H
+    lam_max = lambda_max(H, y)
+    penalties = penalty_grid(lam_max, n_penalties=25)[1:]
+    solutions = [lassolib.lasso_coordinate_descent(H, y, lam).weights for lam in penalties]
+    H_ld, y_ld = H.astype(np.longdouble), y.astype(np.longdouble)
+    out = np.empty(3)
+    for k, (lam, w) in enumerate(zip(penalties, solutions)):
+        r_ld = y_ld - H_ld @ w.astype(np.longdouble)
+        true_gap, true_primal = _gap_long_double(H_ld.T @ r_ld, r_ld @ r_ld, w, lam)
+        for which, w_a in (("zero", np.zeros_like(w)), ("previous", solutions[max(k - 1, 0)]),
+                           ("itself", w)):
+            c_a, rss_a = _anchor_products(H, y, w_a)
+            path_module._anchored_gap(G, w, lam, w_a, c_a, rss_a, out)
+            primal, bound = out[0], out[1]
+            d = w.astype(np.longdouble) - w_a.astype(np.longdouble)
+            G_ld = G.astype(np.longdouble)
+            c = c_a.astype(np.longdouble) - G_ld @ d
+            rss = np.longdouble(rss_a) - 2 * d @ c_a.astype(np.longdouble) + d @ G_ld @ d
+            gap, exact_primal = _gap_long_double(c, rss, w, lam)
+            assert bound >= gap, (name, which, k, float(bound), float(gap))
+            assert primal <= exact_primal * (1 + 1e-15)
+            assert bound + 1e-14 * float(true_primal) >= float(true_gap), (name, which, k)
+            if which != "zero":
+                assert bound <= float(gap) + 0.25e-12 * primal, (name, which, k)
+
+
+def test_anchored_path_certifies_with_few_residual_products(monkeypatch):
+    """On a tall problem, every column penalized, the path of 100 penalties computes the
+    residual form's products for at most a handful of fits (the anchors) instead of all of
+    them, and every fit is certified by lassolib.certificate; the answers agree with the
+    residual-form path within their certificates."""
+    H, y = tall(13, n=3000, d=40)
+    penalties = penalty_grid(lambda_max(H, y), n_penalties=100)
+    columns = []
+    block = path_module._certify_block
+
+    def spy(problem, lams, W, *args, **kwargs):
+        columns.append(W.shape[1])
+        return block(problem, lams, W, *args, **kwargs)
+
+    monkeypatch.setattr(path_module, "_certify_block", spy)
+    weights, converged, results = solve_path(H, y, penalties)
+    assert sum(columns) <= 10, columns
+    assert_certified(H, y, penalties, weights, converged, 1e-12)
+    for result in results[1:]:
+        assert result.converged and result.relative_gap <= 1e-12
+    monkeypatch.setattr(path_module, "_certify_block", block)
+    plain, plain_ok, _ = solve_path(H, y, penalties, gram_mode=False)
+    assert plain_ok.all()
+    for lam, a, b in zip(penalties, weights, plain):
+        bound = np.sqrt(certificate(H, y, a, lam).gap) + np.sqrt(certificate(H, y, b, lam).gap)
+        assert np.linalg.norm(H @ (a - b)) <= bound * (1 + 1e-6) + 1e-12 * np.linalg.norm(y)
+
+
+def test_anchored_check_that_fails_anchors_again(monkeypatch):
+    """A fit whose anchored bound is too wide gets the residual form's check, which becomes the
+    next anchor: forcing every anchored check to fail sends every fit to the residual form's
+    single check (one column each), and the path is still certified."""
+    H, y = tall(14, n=2000, d=20)
+    penalties = penalty_grid(lambda_max(H, y), n_penalties=20)
+    anchors = []
+    real = path_module._anchored_gap
+
+    def failing(G, w, lam, w_a, c_a, rss_a, out):
+        real(G, w, lam, w_a, c_a, rss_a, out)
+        anchors.append(w_a.copy())
+        out[1] = np.inf
+
+    monkeypatch.setattr(path_module, "_anchored_gap", failing)
+    weights, converged, _ = solve_path(H, y, penalties)
+    assert len(anchors) == penalties.size - 1
+    assert not anchors[0].any()  # the first anchor is w = 0 (r = y)
+    assert all(anchor.any() for anchor in anchors[1:])  # then the fits' own weights, never 0 again
+    assert_certified(H, y, penalties, weights, converged, 1e-12)
+
+
+def test_c_ordered_H_is_not_copied_in_gram_mode():
+    """lasso_path takes a C-ordered float64 H with n ≥ D as it is in Gram mode (it reads H only
+    through BLAS products): the answers equal those from the Fortran-ordered H within their
+    certificates, and no copy of H is made (peak memory below half of H). When the residual form
+    is needed (an uncentered problem fitted almost exactly), H is copied to Fortran order then,
+    and the answers are still certified."""
+    import tracemalloc
+
+    H, y = tall(15, n=20_000, d=20)
+    H = np.ascontiguousarray(H)
+    lassolib.lasso_path(H, y, n_penalties=30)  # the compiled loops, outside the measurement
+    tracemalloc.start()
+    try:
+        penalties, c_weights = lassolib.lasso_path(H, y, n_penalties=30)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= 0.5 * H.nbytes, f"peak {peak / H.nbytes:.2f} × H"
+    _, f_weights = lassolib.lasso_path(np.asfortranarray(H), y, n_penalties=30)
+    for lam, a, b in zip(penalties, c_weights, f_weights):
+        bound = np.sqrt(certificate(H, y, a, lam).gap) + np.sqrt(certificate(H, y, b, lam).gap)
+        assert np.linalg.norm(H @ (a - b)) <= bound * (1 + 1e-6) + 1e-12 * np.linalg.norm(y)
+    # the residual form on a C-ordered H: an uncentered problem fitted almost exactly
+    H2, y2 = tall(16, n=400, d=12)
+    H2 = np.ascontiguousarray(H2 + 5.0)
+    y2 = H2 @ np.arange(1.0, 13.0) + 1e3
+    penalties, weights, results = lassolib.lasso_path(H2, y2, n_penalties=40, return_results=True)
+    assert_certified(H2, y2, penalties, weights, np.array([r.converged for r in results]), 1e-12)
