@@ -39,7 +39,7 @@ from ._validation import check_penalty, check_positive, check_positive_int, chec
 from .coordinate_descent import DEFAULT_TOLERANCE, _check_entry, _solve, _solve_working_set
 
 __all__ = ["TECHNIQUES", "FastResult", "solve_with", "technique_table", "extrapolated_residual",
-           "candidate_relative_gap"]
+           "candidate_relative_gap", "AnchoredGap", "anchored_gap"]
 
 #: The techniques :func:`solve_with` can switch on, in the order :func:`technique_table` adds them.
 TECHNIQUES = ("gram", "working_set", "screening", "extrapolation", "polish")
@@ -284,3 +284,62 @@ def candidate_relative_gap(H, y, w, l1_penalty, candidate, *, unpenalized=()):
     primal = float(residual @ residual) + l1_penalty * float(np.sum(np.abs(w[penalized])))
     gap, _ = _candidate_gap(H, y, w, l1_penalty, penalized, residual, candidate)
     return gap / primal if primal > 0.0 else (0.0 if gap == 0.0 else np.inf)
+
+
+@dataclass(frozen=True)
+class AnchoredGap:
+    """What :func:`anchored_gap` found: the RSS from the anchor (eq-ch9-anchor) and the bound on
+    its rounding, the objective (with the RSS taken at its lowest), the bound on the duality gap
+    (rounding included) and that bound relative to the objective."""
+
+    rss: float
+    rss_error: float
+    primal: float
+    gap: float
+    relative_gap: float
+
+
+def anchored_gap(H, y, w, l1_penalty, anchor):
+    r"""The path's anchored check (chapter 9): the duality gap at ``w`` from an anchor's residual
+    products and the Gram matrix, with its rounding bounded and added.
+
+    With :math:`r_a = y - Hw_a` and :math:`d = w - w_a`, the correlations and the RSS at w are
+    :math:`H^\top r = H^\top r_a - G d` and
+    :math:`\lVert r\rVert^2 = \lVert r_a\rVert^2 - 2 d^\top H^\top r_a + d^\top G d`: terms the
+    size of the change since the anchor, not of ‖y‖². The gap of the residual's dual point
+    (scaled into :math:`|h_j^\top\theta| \le \lambda/2`) is then bounded as the solver does
+    (``path._anchored_gap``): each computed correlation is within
+    :math:`u|c_j| + (D+2)u(|G||d|)_j` (u = ε/2) of the value from G and the anchor's products,
+    the dual point is scaled for the worst case, and the rounding of the sums is added.
+
+    Here G = HᵀH and the anchor's products are computed for the call (a solver on a path keeps
+    them); every column is penalized.
+
+    Parameters
+    ----------
+    H : array_like of shape (n_samples, n_features)
+    y : array_like of shape (n_samples,)
+    w, anchor : array_like of shape (n_features,)
+    l1_penalty : float > 0
+
+    Returns
+    -------
+    AnchoredGap
+    """
+    from ._validation import check_data, check_weights
+    from .path import _anchored_gap
+
+    H, y = check_data(H, y)
+    l1_penalty = check_penalty(l1_penalty, "l1_penalty")
+    if l1_penalty == 0.0:
+        raise ValueError("l1_penalty must be > 0 for the anchored check (at λ = 0 the dual point "
+                         "is projected off every column); use lassolib.certificate instead")
+    w = check_weights(w, H.shape[1], "w")
+    anchor = check_weights(anchor, H.shape[1], "anchor")
+    G = np.ascontiguousarray(H.T @ H)
+    residual = y - H @ anchor
+    out = np.empty(4)
+    _anchored_gap(G, w, l1_penalty, anchor, H.T @ residual, float(residual @ residual), out)
+    primal, gap, rss, rss_error = (float(value) for value in out)
+    relative = gap / primal if primal > 0.0 else (0.0 if gap == 0.0 else np.inf)
+    return AnchoredGap(rss=rss, rss_error=rss_error, primal=primal, gap=gap, relative_gap=relative)

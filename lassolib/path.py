@@ -137,7 +137,7 @@ def lasso_path(
         l1_penalties = _check_penalties(l1_penalties)
     problem = _Scaled(H, y, penalized, owned=owned, squares=squares)
     w_zero, residual_zero = _unpenalized_fit(problem.H, problem.y, penalized)
-    lam_max = _lambda_max(problem.H, penalized, residual_zero)
+    lam_max, correlation_zero = _lambda_max(problem.H, penalized, residual_zero, correlation=True)
     if l1_penalties is None:
         l1_penalties = penalty_grid(
             float(np.ldexp(lam_max, -(problem.a + problem.b))), n_penalties=n_penalties,
@@ -150,6 +150,8 @@ def lasso_path(
     weights, converged, results = _active_set_path(
         problem, scaled_penalties, tolerance, max_sweeps, w_zero, residual_zero, lam_max,
         keep_history=return_results,
+        # with every column penalized r_0 = y: the Gram mode's Hᵀy, without another pass over H
+        Hty=correlation_zero if problem.all_penalized else None,
     )
     weights = problem.weights(weights)
     failed = [float(lam) for lam in l1_penalties[~converged]]
@@ -394,7 +396,7 @@ def _anchored_gap(G, w, l1_penalty, w_a, c_a, rss_a, out):
     as exact is what the residual-form certificate also takes as exact: the BLAS products it
     starts from (here G = HᵀH and the anchor's :math:`y - Hw_a`, :math:`H^\top r_a`).
 
-    Writes (primal with ‖r‖² − δ_r, gap bound, ‖r‖²) to ``out``.
+    Writes (primal with ‖r‖² − δ_r, gap bound, ‖r‖², δ_r) to ``out``.
     """
     n_features = w.shape[0]
     u = _EPS / 2.0
@@ -443,6 +445,7 @@ def _anchored_gap(G, w, l1_penalty, w_a, c_a, rss_a, out):
     out[0] = max(rss - delta_r, 0.0) + l1_penalty * l1
     out[1] = gap
     out[2] = rss
+    out[3] = delta_r
 
 
 @jit
@@ -1324,7 +1327,7 @@ def _anchor(w, check):
 
 
 def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, residual_zero, lam_max,
-                     keep_history=True, gram_mode=None, gram_margin=None, w_start=None):
+                     keep_history=True, gram_mode=None, gram_margin=None, w_start=None, Hty=None):
     r"""Solve the lasso at each penalty (decreasing), warm-started, by working sets.
 
     At each λ the working set W holds the unpenalized columns, the nonzero weights of the warm
@@ -1342,10 +1345,17 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     matrix is computed once, and each λ is first solved by sweeps over every feature in
     covariance form with a gap *estimate* in Gram form after each sweep (O(D) per estimate,
     :func:`_gram_path_sweeps`; for the residual and for celer's extrapolated dual point), until
-    the estimate is at most half the tolerance. That estimate never reports ``converged``: the fits are then certified in blocks of K penalties by the
+    the estimate is at most half the tolerance. That estimate never reports ``converged``. When
+    every column is penalized, a fit is then checked from an *anchor* (:func:`_anchored_gap`:
+    the gap from the anchor's :math:`H^\top r_a`, :math:`\lVert r_a\rVert^2` and G, with its
+    rounding bounded and added, O(D·nnz) instead of two passes over H); a fit whose bound is too
+    wide gets the residual-form check (one column of :func:`_certify_block`) and becomes the
+    next anchor. The first anchor is w = 0 (r = y). A fit accepted on the extrapolated point,
+    and every fit when some column is unpenalized, is certified in blocks of K penalties by the
     residual-form certificate (:func:`_certify_block`: one product :math:`HW` and one
     :math:`H^\top R` for the K fits, with the extrapolated point as one more column for a fit
-    accepted on it; n·K floats at most max(¼ of H, 16 columns)); a fit whose
+    accepted on it; n·K floats at most max(¼ of H, 16 columns)); the last fit of a block is
+    then the anchor. A fit whose
     certificate fails continues in residual form by :func:`_working_set_fit` from where it was,
     and so does a fit whose Gram-form estimate cannot be trusted at this accuracy (its rounding,
     cancellation in :math:`\lVert y\rVert^2 - 2w^\top H^\top y + w^\top G w`, is too large: e.g.
@@ -1353,7 +1363,8 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     runs in residual form), or whose plain sweeps did not reach the estimate in
     ``_GRAM_MAX_SWEEPS`` sweeps (an ill-conditioned problem).
 
-    ``problem`` is a ``_Scaled`` problem and the penalties are in its units. Returns the weights
+    ``problem`` is a ``_Scaled`` problem and the penalties are in its units. ``Hty``: the
+    caller's :math:`H^\top y`, if it has it. Returns the weights
     (K, D), whether each fit converged (K,), and (with ``keep_history``, else an empty list) one
     :class:`SolverResult` per penalty, whose ``n_iterations`` counts the sweeps over the working
     sets (in Gram mode, over every feature). ``w_start`` (scaled units) is the warm start of the
@@ -1375,7 +1386,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     correlation = None
     state = None
     anchor = None  # (w_a, Hᵀ(y − Hw_a), ‖y − Hw_a‖²) for _anchored_gap, when every column is penalized
-    bound = np.empty(3)
+    bound = np.empty(4)
     untrusted = 0  # Gram-form estimates in a row that could not be trusted
     pending = []  # Gram-mode fits awaiting their certificate: (k, λ, sweeps, objectives, steps,
     #               extrapolated point or None)
@@ -1436,7 +1447,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
                 results[k] = _zero_result(problem, w_zero, residual_zero, lam)
             continue
         if gram is None:
-            gram = _GramCache(H, problem.y, full=True if gram_mode else None)
+            gram = _GramCache(H, problem.y, full=True if gram_mode else None, Hty=Hty)
             if gram_mode and problem.all_penalized:
                 # the all-zero fit anchors the first checks: r = y, Hᵀr = Hᵀy, ‖r‖² = ‖y‖²
                 anchor = (np.zeros(n_features), gram.Hty, float(problem.y @ problem.y))

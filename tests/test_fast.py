@@ -563,3 +563,48 @@ def test_polish_rescues_fits_near_interpolation():
     assert not without.converged and polished.converged
     assert polished.n_sweeps < 0.5 * without.n_sweeps
     assert certificate(H, y, polished.weights, lam).relative_gap <= 1.1e-12
+
+
+# ---- the path's anchored check ------------------------------------------------------------------
+
+def test_anchored_gap_against_the_certificate_and_the_gram_form():
+    """From an anchor near w, the anchored RSS keeps the digits that the Gram form from w = 0
+    loses (y fitted almost exactly: chapter 9's example), and the gap bound is at least the
+    certificate's gap (lassolib.certificate, from its own residual) and within 1e-12 of P of it."""
+    rng = np.random.default_rng(3)
+    H = rng.standard_normal((200, 12)) + 2.0
+    w_true = rng.standard_normal(12)
+    y = H @ w_true + 1e-6 * rng.standard_normal(200)
+    lam = 1e-3 * lassolib.lambda_max(H, y)
+    w = lassolib.lasso_coordinate_descent(H, y, lam).weights
+    anchor = w + 1e-4 * rng.standard_normal(12)
+    got = lassolib.fast.anchored_gap(H, y, w, lam, anchor)
+    r = y - H @ w
+    assert got.rss == pytest.approx(r @ r, rel=1e-6)
+    assert abs(got.rss - r @ r) <= got.rss_error + 1e-9 * (r @ r)
+    # from w = 0 the anchored RSS is the Gram form's, and its rounding bound says how bad it is
+    from_zero = lassolib.fast.anchored_gap(H, y, w, lam, np.zeros(12))
+    assert from_zero.rss_error >= abs(from_zero.rss - r @ r)
+    gram_rss = y @ y - 2 * w @ (H.T @ y) + w @ (H.T @ H) @ w
+    assert abs(gram_rss - r @ r) > 100 * abs(got.rss - r @ r)
+    reference = lassolib.certificate(H, y, w, lam)
+    assert got.gap >= reference.gap * (1 - 1e-6)
+    assert got.gap <= reference.gap + 1e-12 * reference.primal
+    assert got.relative_gap == pytest.approx(got.gap / got.primal)
+
+
+def test_anchored_gap_validation():
+    H = np.eye(3)
+    y = np.ones(3)
+    with pytest.raises(ValueError, match="l1_penalty must be > 0"):
+        lassolib.fast.anchored_gap(H, y, np.zeros(3), 0.0, np.zeros(3))
+    with pytest.raises(ValueError, match="l1_penalty"):
+        lassolib.fast.anchored_gap(H, y, np.zeros(3), -1.0, np.zeros(3))
+    with pytest.raises(ValueError, match="anchor"):
+        lassolib.fast.anchored_gap(H, y, np.zeros(3), 1.0, np.zeros(4))
+    with pytest.raises(ValueError, match="anchor contains NaN"):
+        lassolib.fast.anchored_gap(H, y, np.zeros(3), 1.0, np.array([0.0, np.nan, 0.0]))
+    with pytest.raises(ValueError, match="H contains NaN"):
+        lassolib.fast.anchored_gap(np.full((3, 3), np.nan), y, np.zeros(3), 1.0, np.zeros(3))
+    with pytest.raises(ValueError, match="zero samples"):
+        lassolib.fast.anchored_gap(np.empty((0, 3)), np.empty(0), np.zeros(3), 1.0, np.zeros(3))

@@ -547,7 +547,7 @@ def test_anchored_gap_bounds_the_gap_of_its_own_inputs(name, H, y):
     penalties = penalty_grid(lam_max, n_penalties=25)[1:]
     solutions = [lassolib.lasso_coordinate_descent(H, y, lam).weights for lam in penalties]
     H_ld, y_ld = H.astype(np.longdouble), y.astype(np.longdouble)
-    out = np.empty(3)
+    out = np.empty(4)
     for k, (lam, w) in enumerate(zip(penalties, solutions)):
         r_ld = y_ld - H_ld @ w.astype(np.longdouble)
         true_gap, true_primal = _gap_long_double(H_ld.T @ r_ld, r_ld @ r_ld, w, lam)
