@@ -122,6 +122,12 @@ def lasso_path(
     results : list of SolverResult
         Only with ``return_results=True``; ``n_iterations`` counts sweeps over the working sets.
 
+    H is not copied when it is a float64 array with finite entries in Fortran order, or in C
+    order with n_samples ≥ n_features (Gram mode reads it only through BLAS products; should a
+    fit need sweeps over its columns, it is copied to Fortran order then); any other H is
+    validated into a Fortran-ordered copy. In units beyond 2^±100 the solver works on a rescaled
+    copy.
+
     See the book's chapter 6.
     """
     n_penalties, min_ratio = _check_grid_arguments(l1_penalties, n_penalties, min_ratio)

@@ -646,3 +646,23 @@ def test_c_ordered_H_is_not_copied_in_gram_mode():
     y2 = H2 @ np.arange(1.0, 13.0) + 1e3
     penalties, weights, results = lassolib.lasso_path(H2, y2, n_penalties=40, return_results=True)
     assert_certified(H2, y2, penalties, weights, np.array([r.converged for r in results]), 1e-12)
+
+
+@pytest.mark.parametrize("scale_H, scale_y", [(1e-150, 1e140), (1e150, 1e-150), (1e140, 1e140)])
+def test_anchored_checks_on_badly_scaled_data(monkeypatch, scale_H, scale_y):
+    """Every column penalized, data whose squares leave float64 (the solver rescales by powers of
+    two): the anchored checks still certify most fits, and every fit reported converged is
+    certified by lassolib.certificate on the data as given."""
+    H, y = tall(17, n=1500, d=15)
+    H, y = H * scale_H, y * scale_y
+    accepted = []
+    real = path_module._anchored_gap
+
+    def spy(G, w, lam, w_a, c_a, rss_a, out):
+        real(G, w, lam, w_a, c_a, rss_a, out)
+        accepted.append(out[1] <= 1e-12 * out[0])
+
+    monkeypatch.setattr(path_module, "_anchored_gap", spy)
+    penalties, weights, results = lassolib.lasso_path(H, y, n_penalties=30, return_results=True)
+    assert sum(accepted) >= 20, accepted
+    assert_certified(H, y, penalties, weights, np.array([r.converged for r in results]), 1e-12)
