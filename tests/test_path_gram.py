@@ -666,3 +666,38 @@ def test_anchored_checks_on_badly_scaled_data(monkeypatch, scale_H, scale_y):
     penalties, weights, results = lassolib.lasso_path(H, y, n_penalties=30, return_results=True)
     assert sum(accepted) >= 20, accepted
     assert_certified(H, y, penalties, weights, np.array([r.converged for r in results]), 1e-12)
+
+
+def test_a_c_ordered_H_is_copied_once_at_the_door():
+    """A C-ordered float64 H (a single fit; a wide path) is copied once, straight to Fortran
+    order: the answer is bit for bit the one from the Fortran-ordered H, the peak memory stays
+    near one copy (before: a converted copy, a temporary for the finiteness test, then the
+    Fortran copy: 2.0× H here), and a bad entry is refused with check_data's message."""
+    import tracemalloc
+
+    H, y = tall(18, n=4000, d=60)
+    H = np.ascontiguousarray(H)
+    lam = 0.05 * lambda_max(H, y)
+    from_f = lassolib.lasso_coordinate_descent(np.asfortranarray(H), y, lam).weights
+    lassolib.lasso_coordinate_descent(H, y, lam)  # compiled loops outside the measurement
+    tracemalloc.start()
+    try:
+        from_c = lassolib.lasso_coordinate_descent(H, y, lam).weights
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert np.array_equal(from_c, from_f)
+    assert peak <= 1.5 * H.nbytes, f"peak {peak / H.nbytes:.2f} × H"
+    big = np.empty((2 * H.shape[0], H.shape[1]), order="F")
+    big[::2] = H
+    strided = big[::2]  # neither C- nor F-contiguous
+    assert not strided.flags.c_contiguous and not strided.flags.f_contiguous
+    assert np.array_equal(lassolib.lasso_coordinate_descent(strided, y, lam).weights, from_f)
+    wide = np.ascontiguousarray(H[:30])  # a C-ordered H with n < D: the path copies it too
+    _, path_c = lassolib.lasso_path(wide, y[:30], n_penalties=5)
+    _, path_f = lassolib.lasso_path(np.asfortranarray(wide), y[:30], n_penalties=5)
+    assert np.array_equal(path_c, path_f)
+    bad = H.copy()
+    bad[7, 3] = np.nan
+    with pytest.raises(ValueError, match=r"H contains NaN or inf \(first at row 7, column 3\)"):
+        lassolib.lasso_coordinate_descent(bad, y, lam)
