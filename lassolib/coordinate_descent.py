@@ -772,29 +772,22 @@ def _check_entry(H, y, squares=False, c_order=False):
     a C-ordered float64 H with at least as many rows as columns as it is; :meth:`_Scaled.fortran`
     copies it if the solver comes to sweep its columns.
     """
-    if (
-        type(H) is np.ndarray and H.dtype == np.float64 and H.ndim == 2 and H.size > 0
-        and (H.flags.f_contiguous
-             or (c_order and H.flags.c_contiguous and H.shape[0] >= H.shape[1]))
-    ):
-        z = _squares(H)
-        if np.all(np.isfinite(z)) or (np.isfinite(H.min()) and np.isfinite(H.max())):
+    if type(H) is np.ndarray and H.dtype == np.float64 and H.ndim == 2 and H.size > 0:
+        as_is = H.flags.f_contiguous or (
+            c_order and H.flags.c_contiguous and H.shape[0] >= H.shape[1]
+        )
+        # any other layout (C-ordered, strided): its one Fortran-ordered copy, checked the same
+        # way (check_data would convert it first, a second copy, and test it with a temporary of
+        # its size)
+        candidate = H if as_is else np.asfortranarray(H)
+        z = _squares(candidate)
+        if np.all(np.isfinite(z)) or (np.isfinite(candidate.min()) and np.isfinite(candidate.max())):
             from ._validation import check_vector
 
             y = check_vector(y, H.shape[0], "y", "the number of rows of H")
-            return (H, y, False, z) if squares else (H, y, False)
-    elif type(H) is np.ndarray and H.dtype == np.float64 and H.ndim == 2 and H.size > 0:
-        # any other float64 array (C-ordered, strided): its one Fortran-ordered copy, checked
-        # the same way (check_data would convert it first, a second copy, and test it with a
-        # temporary of its size)
-        copy = np.asfortranarray(H)
-        z = _squares(copy)
-        if np.all(np.isfinite(z)) or (np.isfinite(copy.min()) and np.isfinite(copy.max())):
-            from ._validation import check_vector
-
-            y = check_vector(y, H.shape[0], "y", "the number of rows of H")
-            return (copy, y, True, z) if squares else (copy, y, True)
-        del copy
+            owned = not as_is
+            return (candidate, y, owned, z) if squares else (candidate, y, owned)
+        del candidate
     H, y = check_data(H, y)
     H = np.asfortranarray(H)
     return (H, y, True, None) if squares else (H, y, True)
