@@ -22,7 +22,8 @@ only changes how much work it takes to certify it:
     Support-and-sign solves: when a gap check does not halve the gap (a stall; near
     interpolation, where the support has about n features, the sweeps converge slowly), the
     weights jump towards the minimizer with the current support and signs held, a |S|×|S|
-    linear system, as far as the signs allow; the jump is kept only if it lowers the objective.
+    linear system, as far as the signs allow; the jump is kept only if it lowers the objective
+    (up to the rounding of the gap check: a fit already optimal to rounding takes it too).
 
 :func:`solve_with` switches each technique on or off (all off: the book's plain loop, the same
 as ``method="cyclic"``; all on: the library's default), through the very code the default

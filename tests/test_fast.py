@@ -565,6 +565,127 @@ def test_polish_rescues_fits_near_interpolation():
     assert certificate(H, y, polished.weights, lam).relative_gap <= 1.1e-12
 
 
+
+def test_polish_is_kept_within_the_checks_rounding():
+    """At a fit already optimal to rounding, the solve's objective cannot be told from the
+    current one: with ``slack`` (the gap check's rounding bound) the solve is kept, and its
+    residual certifies a gap far below the tolerance; without it, it is declined."""
+    from lassolib.path import _polish
+
+    H, y, _ = make_problem("correlated", seed=2)
+    lam = 0.05 * lambda_max(H, y)
+    optimum, w_star = sklearn_optimum(H, y, lam, ())
+    penalized = np.ones(H.shape[1], dtype=bool)
+    z = np.einsum("ij,ij->j", H, H)
+    F = np.asfortranarray(H)
+    # the caller's objective, a hair below the solve's (as rounding can put it)
+    primal = optimum * (1.0 - 1e-14)
+    assert _polish(F, y, w_star, lam, penalized, z, primal) is None
+    w_new, _ = _polish(F, y, w_star, lam, penalized, z, primal, slack=1e-12 * optimum)
+    assert certificate(H, y, w_new, lam).relative_gap <= 1e-13
+    # the slack is a rounding allowance, not a licence to go uphill
+    assert _polish(F, y, w_star, lam, penalized, z, optimum * (1 - 1e-6),
+                   slack=1e-12 * optimum) is None
+
+
+def test_polish_with_slack_ends_a_slow_correlated_fit_sooner(monkeypatch):
+    """500×1000, columns correlated 0.9, λ_max/100: the sweeps end up within rounding of the
+    optimum while the residual's gap is still ~1e-11; the solve kept within rounding certifies
+    it at once. Without the slack the same fit needs more sweeps and gap checks."""
+    from lassolib import path
+
+    H, y, _ = lassolib.make_sparse_regression(500, 1000, 100, correlation=0.9, seed=1)
+    lam = lambda_max(H, y) / 100
+    options = dict(gram=True, working_set=True, screening=True, extrapolation=True, polish=True)
+    with_slack = fast.solve_with(H, y, lam, **options)
+    original = path._polish
+    monkeypatch.setattr(path, "_polish", lambda *args: original(*args[:7]))  # slack dropped
+    without = fast.solve_with(H, y, lam, **options)
+    assert with_slack.converged and without.converged
+    assert with_slack.n_gap_checks < without.n_gap_checks
+    assert with_slack.n_sweeps < without.n_sweeps
+    for fit in (with_slack, without):
+        assert certificate(H, y, fit.weights, lam).relative_gap <= 1.1e-12
+
+
+def _block_calls(monkeypatch):
+    from lassolib import path
+
+    calls = []
+    original = path._GramCache.block
+
+    def block(self, features):
+        calls.append(features.size)
+        return original(self, features)
+
+    monkeypatch.setattr(path._GramCache, "block", block)
+    return calls
+
+
+def test_gram_blocks_only_for_working_sets_that_sweep_long(monkeypatch):
+    """A working set is swept in Gram form only when the last working set's sweeps, as many
+    again over W, would cost more than the block's missing entries (eq-ch9-gram-pays with S the
+    last sweep count; the first working set, with no count to go by, uses it): on 500×1000 at
+    λ_max/10 each working set settles in a few sweeps and no block beyond the first two small
+    ones (10 and 20 columns) is formed; with columns correlated 0.9 they take tens to hundreds
+    of sweeps, and the block grows with every working set. Both fits certified."""
+    calls = _block_calls(monkeypatch)
+    options = dict(gram=True, working_set=True, screening=False, extrapolation=False)
+    for correlation in (0.0, 0.9):
+        calls.clear()
+        H, y, _ = lassolib.make_sparse_regression(500, 1000, 100, correlation=correlation,
+                                                  seed=0)
+        lam = lambda_max(H, y) / 10
+        fit = fast.solve_with(H, y, lam, **options)
+        assert fit.converged
+        assert certificate(H, y, fit.weights, lam).relative_gap <= 1.1e-12
+        if correlation == 0.0:
+            assert 0 < len(calls) <= 2 and max(calls) <= 20
+        else:
+            assert len(calls) >= 6 and max(calls) >= 150 and fit.n_sweeps > 300
+
+
+def test_extrapolated_point_skipped_while_the_working_set_grows_far_from_the_optimum(monkeypatch):
+    """The extrapolated dual point costs a product with H per check. It is skipped while the
+    working set still leaves violators out and the last check was far from the optimum (gap
+    above 1% of the objective): on a cold start at 500×1000 (W of 10 columns, hundreds of
+    violators) the first checks use the residual alone, and every check after one within 1%
+    uses both. When the first working set holds every violator (diabetes, 10 features), the
+    first check extrapolates, and certifies."""
+    from lassolib import coordinate_descent, path
+
+    checks, tried = [], []  # (extrapolation tried, relative gap) per check over every feature
+    original_gap, original_extrapolated = coordinate_descent._dual_gap, path._extrapolated
+
+    def extrapolated(*args):
+        tried.append(True)
+        return original_extrapolated(*args)
+
+    def dual_gap(*args, **kwargs):
+        check = original_gap(*args, **kwargs)
+        if kwargs.get("previous") is None:
+            checks.append((bool(tried), check.gap / check.primal))
+            tried.clear()
+        return check
+
+    monkeypatch.setattr(coordinate_descent, "_dual_gap", dual_gap)
+    monkeypatch.setattr(path, "_extrapolated", extrapolated)
+    H, y, _ = lassolib.make_sparse_regression(500, 1000, 100, seed=0)
+    lam = lambda_max(H, y) / 10
+    assert lasso_coordinate_descent(H, y, lam).converged
+    assert len(checks) >= 5
+    assert not any(was_tried for was_tried, _ in checks[:3])
+    for (_, gap_before), (was_tried, _) in zip(checks, checks[1:]):
+        if gap_before <= path._EXTRAPOLATE_BELOW:
+            assert was_tried
+    checks.clear()
+    problem = lassolib.diabetes_problem()
+    lam = 0.01 * lambda_max(problem.H, problem.y, unpenalized=(0,))
+    fit = fast.solve_with(problem.H, problem.y, lam, unpenalized=(0,), gram=True,
+                          working_set=True, screening=True, extrapolation=True)
+    assert fit.converged and checks[0][0]
+    assert fit.n_gap_checks == len(checks) <= 2
+
 # ---- the path's anchored check ------------------------------------------------------------------
 
 def test_anchored_gap_against_the_certificate_and_the_gram_form():
