@@ -307,8 +307,8 @@ _ANDERSON_MIN_FLOPS = 200_000
 #: columns, 3.9× for 80, 4.7× for 160 and 300 (see :func:`_working_set_fit`).
 _GRAM_SPEEDUP = 3.0
 
-#: The extrapolated dual point is computed only once a gap check has come within this share of
-#: the objective (see :func:`_working_set_fit`).
+#: While a working set still leaves violators out, the extrapolated dual point is computed only
+#: once a gap check has come within this share of the objective (see :func:`_working_set_fit`).
 _EXTRAPOLATE_BELOW = 0.01
 
 #: A working set's sweeps settle at this share of sqrt(gap) (see :func:`_working_set_fit`).
@@ -857,8 +857,9 @@ Vert^2 + \lambda s^	op v`, minimized
     gap check) lets a fit that is already optimal to rounding take the solve, whose objective
     cannot then be told from ``primal`` but whose residual is a far better dual point (measured
     on 500×1000 with columns correlated 0.9, seed 1, at λ_max/100: certified after 661 sweeps and
-    19 gap checks, against 774 and 28 without the slack). Used on a stall (:func:`_working_set_fit`): when
-    CD converges slowly near interpolation, the support and signs are often already right.
+    19 gap checks, against 774 and 28 without the slack). Used on a stall
+    (:func:`_working_set_fit`): when CD converges slowly near interpolation, the support and
+    signs are often already right.
     """
     n_samples = H.shape[0]
     support = np.flatnonzero((w != 0.0) | (~penalized & (z > 0.0)))
@@ -906,14 +907,16 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     best dual point comes closest to (W then shrinks as well as grows). The sub-problem on W
     runs the book's sweeps, in Gram form when W is small next to n (:class:`_GramCache`) and
     the block's missing entries would cost less than as many sweeps as the last working set
-    took, in residual form over the columns of W otherwise. When its sweeps settle, the duality gap of the
-    *whole* problem is computed from a fresh residual (:func:`_dual_gap`); the fit is accepted when
-    gap ≤ ``tolerance`` · objective. Otherwise violators join W, or, if there are none, the
-    sub-problem's sweeps continue with a smaller step threshold.
+    took, in residual form over the columns of W otherwise. When its sweeps settle, the duality
+    gap of the *whole* problem is computed from a fresh residual (:func:`_dual_gap`); the fit is
+    accepted when gap ≤ ``tolerance`` · objective. Otherwise violators join W, or, if there are
+    none, the sub-problem's sweeps continue with a smaller step threshold.
 
     **Dual extrapolation** (``extrapolation``; Massias, Gramfort & Salmon 2018): the sweeps keep
-    the last K = 5 residuals of the current sub-problem (weights in Gram form), and each gap
-    check after one within 1% of the objective (``_EXTRAPOLATE_BELOW``) also tries the extrapolated residual of :func:`_extrapolated` as a dual point, scaled
+    the last K = 5 residuals of the current sub-problem (weights in Gram form), and a gap check
+    also tries the extrapolated residual of :func:`_extrapolated` as a dual point (except while
+    W leaves violators out and the last gap was above 1% of the objective,
+    ``_EXTRAPOLATE_BELOW``: one product with H saved per check while W grows), scaled
     to be feasible over every (unscreened) feature; the smaller gap is kept. Both are feasible,
     so the gap stays an upper bound on :math:`P(w) - P^*`. The same coefficients also
     extrapolate the sub-problem's iterates every K sweeps (Anderson acceleration, as skglm does,
@@ -940,11 +943,12 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     ``converged``; if that full gap fails, the screening is undone and the sweeps go on.
 
     **Support-and-sign solves** (``polish``): a check that does not halve the gap (a stall) while
-    no violator is left outside W is followed by :func:`_polish`, a jump towards the minimizer with the current support and signs
-    held, kept only if it lowers the objective (up to the check's rounding); near interpolation (support ≈ n), where the
-    sweeps converge slowly, the support and signs are often right long before the weights.
-    On a stall the violators outside W also join it whether or not its sweeps settled, or, if
-    there are none, W shrinks to the support and its violators.
+    no violator is left outside W is followed by :func:`_polish`, a jump towards the minimizer
+    with the current support and signs held, kept only if it lowers the objective (up to the
+    check's rounding); near interpolation (support ≈ n), where the sweeps converge slowly, the
+    support and signs are often right long before the weights. On a stall the violators outside
+    W also join it whether or not its sweeps settled, or, if there are none, W shrinks to the
+    support and its violators.
 
     ``work`` (a :class:`_Work`, optional) receives deterministic counts. The switches
     ``use_gram``, ``working_sets``, ``screening``, ``extrapolation`` and ``polish`` turn the
