@@ -856,8 +856,9 @@ Vert^2 + \lambda s^	op v`, minimized
     below ``primal + slack``, else None: ``slack`` (the caller's bound on the rounding of its
     gap check) lets a fit that is already optimal to rounding take the solve, whose objective
     cannot then be told from ``primal`` but whose residual is a far better dual point (measured
-    on 500×1000 with columns correlated 0.9, seed 1, at λ_max/100: certified after 661 sweeps and
-    19 gap checks, against 774 and 28 without the slack). Used on a stall
+    on 500×1000 with columns correlated 0.9, seed 1, at λ_max/100, one BLAS thread: certified
+    after 721 sweeps and 23 gap checks, against 834 and 30 without the slack; with two BLAS
+    threads, whose products round differently, 672 and 20 either way). Used on a stall
     (:func:`_working_set_fit`): when CD converges slowly near interpolation, the support and
     signs are often already right.
     """
