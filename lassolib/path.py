@@ -893,6 +893,14 @@ Vert^2 + \lambda s^	op v`, minimized
     return w_new, residual
 
 
+def _violators_outside(correlation, half, penalized, screened, working):
+    r"""The unscreened penalized features outside ``working`` that violate the KKT condition
+    :math:`|h_j^\top r| \le \lambda/2` (``half`` = λ/2), as a boolean mask."""
+    outside = penalized & ~screened & (np.abs(correlation) > half)
+    outside[working] = False
+    return outside
+
+
 def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, keep_history,
                      first_chunk=16, *, use_gram=True, working_sets=True, screening=True,
                      extrapolation=True, work=None, max_checks=None, polish=True):
@@ -1051,9 +1059,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 grow *= 2
         # Violators of the last check (or of the start) that W leaves out: while there are, W is
         # still growing, and its sweeps cannot reach the whole problem's optimum.
-        left_out = penalized & ~screened & (np.abs(correlation) > half)
-        left_out[working] = False
-        growing = bool(left_out.any())
+        growing = bool(_violators_outside(correlation, half, penalized, screened, working).any())
         in_gram = bool(use_gram and working.size and tightenings < 3 and gram.allows(working))
         if in_gram and not gram.full and last_done is not None:
             # The Gram block pays when W's sweeps are many (a sweep costs |W|² instead of
@@ -1206,8 +1212,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
         if stalled:
             share *= 0.1
         if met or stalled:
-            violators = penalized & ~screened & (np.abs(correlation) > half)
-            violators[working] = False
+            violators = _violators_outside(correlation, half, penalized, screened, working)
             if violators.any() and working_sets:
                 # (after a stall they join W whether or not its sweeps settled)
                 add_violators = True

@@ -565,7 +565,6 @@ def test_polish_rescues_fits_near_interpolation():
     assert certificate(H, y, polished.weights, lam).relative_gap <= 1.1e-12
 
 
-
 def test_polish_is_kept_within_the_checks_rounding():
     """At a fit already optimal to rounding, the solve's objective cannot be told from the
     current one: with ``slack`` (the gap check's rounding bound) the solve is kept, and its
@@ -588,20 +587,6 @@ def test_polish_is_kept_within_the_checks_rounding():
                    slack=1e-12 * optimum) is None
 
 
-def _block_calls(monkeypatch):
-    from lassolib import path
-
-    calls = []
-    original = path._GramCache.block
-
-    def block(self, features):
-        calls.append(features.size)
-        return original(self, features)
-
-    monkeypatch.setattr(path._GramCache, "block", block)
-    return calls
-
-
 def test_gram_blocks_only_for_working_sets_that_sweep_long(monkeypatch):
     """A working set is swept in Gram form only when the last working set's sweeps, as many
     again over W, would cost more than the block's missing entries (eq-ch9-gram-pays with S the
@@ -609,7 +594,16 @@ def test_gram_blocks_only_for_working_sets_that_sweep_long(monkeypatch):
     λ_max/10 each working set settles in a few sweeps and no block beyond the first two small
     ones (10 and 20 columns) is formed; with columns correlated 0.9 they take tens to hundreds
     of sweeps, and the block grows with every working set. Both fits certified."""
-    calls = _block_calls(monkeypatch)
+    from lassolib import path
+
+    calls = []  # the size of every working set whose Gram block is asked for
+    original = path._GramCache.block
+
+    def block(self, features):
+        calls.append(features.size)
+        return original(self, features)
+
+    monkeypatch.setattr(path._GramCache, "block", block)
     options = dict(gram=True, working_set=True, screening=False, extrapolation=False)
     for correlation in (0.0, 0.9):
         calls.clear()
@@ -665,6 +659,7 @@ def test_extrapolated_point_skipped_while_the_working_set_grows_far_from_the_opt
                           working_set=True, screening=True, extrapolation=True)
     assert fit.converged and checks[0][0]
     assert fit.n_gap_checks == len(checks) <= 2
+
 
 # ---- the path's anchored check ------------------------------------------------------------------
 
