@@ -847,9 +847,8 @@ def _polish(H, y, w, lam, penalized, z, primal, slack=0.0):
     r"""The lasso's minimizer with the support and signs of ``w`` held, or None.
 
     On the orthant of the signs s of w, over its support S (and the unpenalized columns), the
-    objective is the quadratic :math:`\lVert y - H_S v
-Vert^2 + \lambda s^	op v`, minimized
-    where :math:`H_S^	op H_S v = H_S^	op y - (\lambda/2) s` (a |S|×|S| system, solvable when
+    objective is the quadratic :math:`\lVert y - H_S v\rVert^2 + \lambda s^\top v`, minimized
+    where :math:`H_S^\top H_S v = H_S^\top y - (\lambda/2) s` (a |S|×|S| system, solvable when
     |S| ≤ n and H_S has full rank). The step goes from w towards that v, and stops where a
     weight first reaches 0 (set to exactly 0): along the segment the objective is that convex
     quadratic, so it falls all the way. Returns ``(w_new, residual)`` when its objective is
