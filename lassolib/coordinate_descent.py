@@ -528,8 +528,14 @@ def _gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None):
 class _Check:
     """What one gap check found (see :func:`_dual_gap`)."""
 
-    __slots__ = ("primal", "gap", "floor", "correlation", "theta", "theta_correlation", "source",
+    __slots__ = ("primal", "gap", "floor", "correlation", "theta_correlation", "source", "scale",
                  "n_points", "plain_gap", "points", "correlations", "features")
+
+    @property
+    def theta(self):
+        """The chosen dual point (feasible), made on demand: the solvers need only its
+        correlations, and a copy per check is n floats."""
+        return self.points[:, self.source] * self.scale
 
     def certified(self, tolerance):
         """gap ≤ tolerance · primal with the best dual point, or the *residual's* gap below the
@@ -577,9 +583,9 @@ def _dual_gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None, extra
 
     Returns a :class:`_Check`: ``primal``, ``gap``, ``floor`` (a bound on the rounding error of
     the computed gap), ``correlation`` (:math:`H^\top\theta_0` for the projected, unscaled
-    residual θ₀: the KKT statistic), ``theta`` (the chosen dual point, feasible),
-    ``theta_correlation`` (:math:`H^\top\theta` for it), ``source`` (0: the residual, 1: ``extra``)
-    and ``n_points`` (the number of dual points whose correlations were computed).
+    residual θ₀: the KKT statistic), ``theta`` (the chosen dual point, feasible, made on
+    demand), ``theta_correlation`` (:math:`H^\top\theta` for it), ``source`` (0: the residual,
+    1: ``extra``) and ``n_points`` (the number of dual points whose correlations were computed).
     """
     if previous is not None:
         points, n_points = previous.points, previous.n_points
@@ -680,9 +686,9 @@ def _evaluate(H, y, w, l1_penalty, penalized, residual, norms, points, correlati
     plain_gap = float(gaps[0])
     source = int(np.argmin(gaps))  # the first smallest gap (a point that is not finite has +inf)
     gap, distance = float(gaps[source]), float(distances[source])
-    theta, theta_correlation = points[:, source], correlations[:, source]
+    theta_correlation = correlations[:, source]
     if scales[source] != 1.0:
-        theta, theta_correlation = theta * scales[source], theta_correlation * scales[source]
+        theta_correlation = theta_correlation * scales[source]
     # Rounding: the residual y - Hw carries an error of about δ = 2ε(‖y‖ + Σ|w_j|‖h_j‖). It moves
     # ‖r − θ‖² by up to 2‖r − θ‖δ + δ², and (for λ > 0) the terms by up to 2 Σ|w_j|‖h_j‖ δ.
     delta = 2.0 * _EPS * (np.sqrt(yty) + spread)
@@ -690,8 +696,9 @@ def _evaluate(H, y, w, l1_penalty, penalized, residual, norms, points, correlati
     if l1_penalty > 0.0:
         floor += 2.0 * delta * spread
     return _Check(
-        primal=primal, gap=gap, floor=floor, correlation=correlations[:, 0], theta=theta,
-        theta_correlation=theta_correlation, source=source, n_points=n_points, plain_gap=plain_gap,
+        primal=primal, gap=gap, floor=floor, correlation=correlations[:, 0],
+        theta_correlation=theta_correlation, source=source, scale=float(scales[source]),
+        n_points=n_points, plain_gap=plain_gap,
         points=points, correlations=correlations, features=features,
     )
 
@@ -954,6 +961,7 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
             H, y, w, lam, penalized, _residual(H, y, w), problem.norms, problem.basis(lam)
         )
         work.flops += 2 * n_samples * n_features
+    del residual_zero  # (n floats, not needed below)
     gram = _GramCache(H, y, full=None if not working_sets else False, Hty=Hty)
     work.flops += gram.flops
     n_sweeps, objective_chunks, step_chunks = 0, [], []

@@ -219,6 +219,39 @@ def test_path_memory_is_a_small_multiple_of_H_on_a_wide_cold_start(fraction):
     assert single <= 4 * H.nbytes, f"peak {single / H.nbytes:.2f} × H"
 
 
+
+def test_gram_block_of_a_tall_H_is_made_from_chunks_of_rows():
+    """A working set's Gram block on a tall H is built from copies of its columns taken a chunk
+    of rows at a time (at most ``path._BLOCK_COPY`` floats, or four times the block): the same
+    block as H_Wᵀ H_W in one product, to rounding, in any order of the features and as the cache
+    grows, without a copy of the working set's columns (n·|W| floats)."""
+    from lassolib.path import _GramCache
+
+    rng = np.random.default_rng(11)
+    H = np.asfortranarray(rng.standard_normal((20000, 40)))
+    cache = _GramCache(H, rng.standard_normal(H.shape[0]), full=False)
+    for features in (np.arange(10), np.array([3, 12, 25, 39]), np.arange(0, 40, 3)):
+        block = cache.block(features)
+        reference = H[:, features].T @ H[:, features]
+        np.testing.assert_allclose(block, reference, rtol=1e-12, atol=1e-10 * H.shape[0])
+    assert cache.size == len(set(range(10)) | {12, 25, 39} | set(range(0, 40, 3)))
+    fresh = _GramCache(H, np.zeros(H.shape[0]), full=False)
+    peak = peak_bytes(lambda: fresh.block(np.arange(40)))
+    assert peak <= 0.25 * 40 * H.shape[0] * 8, f"peak {peak / (8 * H.shape[0]):.1f} columns"
+
+
+def test_a_tall_single_fit_holds_a_few_columns_of_H_not_a_copy_of_its_working_set():
+    """On a tall H (25000×64, 8 true nonzeros) the single fit sweeps a small working set in Gram
+    form; its block was made from a copy of the working set's columns (n·|W| floats: 12.1 columns
+    of n at λ_max/100) and is now made in chunks of rows (7.3; skglm's single fits on 20000×200
+    peak at about 9 columns of n in `make bench`)."""
+    H, y = problem(25000, 64, seed=12, n_nonzero=8, correlation=0.0)
+    H = np.asfortranarray(H)
+    lam = lassolib.lambda_max(H, y) / 100
+    lassolib.lasso_coordinate_descent(H, y, lam)  # the compiled loops, outside the measurement
+    peak = peak_bytes(lambda: lassolib.lasso_coordinate_descent(H, y, lam))
+    assert peak <= 9 * 8 * H.shape[0], f"peak {peak / (8 * H.shape[0]):.1f} columns of n"
+
 def test_path_certificate_blocks_stay_small_on_small_problems():
     """The Gram mode certifies a path in blocks of residuals of at most max(¼ of H, 16 columns).
     With a floor of 2 MB instead, the 2000×100 path peaked at 2.3× H and the diabetes path
