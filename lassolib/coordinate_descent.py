@@ -579,7 +579,8 @@ def _dual_gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None, extra
     weights must be 0), as after safe screening; ``correlation`` is 0 on the others.
     ``previous`` (a check on the same w, residual and ``extra`` restricted to some features)
     supplies the projected points and the correlations it computed: only the other features'
-    correlations are computed (the final check after screening costs no second pass over H).
+    correlations are computed (the final check after screening costs no second pass over H),
+    into ``previous``'s own array (no copy: ``previous`` is not to be used after).
 
     Returns a :class:`_Check`: ``primal``, ``gap``, ``floor`` (a bound on the rounding error of
     the computed gap), ``correlation`` (:math:`H^\top\theta_0` for the projected, unscaled
@@ -589,7 +590,7 @@ def _dual_gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None, extra
     """
     if previous is not None:
         points, n_points = previous.points, previous.n_points
-        correlations = previous.correlations.copy()
+        correlations = previous.correlations  # completed in place: ``previous`` is used up
         rest = np.ones(H.shape[1], dtype=bool)
         rest[previous.features] = False
         rest = np.flatnonzero(rest) if features is None else np.setdiff1d(features, previous.features)
@@ -615,7 +616,9 @@ def _dual_gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None, extra
             else:
                 # one matrix-vector product per point: OpenBLAS runs a two-column product ~2x
                 # slower than two of them (measured on 20000x200)
-                correlations = np.column_stack([H.T @ points[:, k] for k in range(n_points)])
+                correlations = np.empty((H.shape[1], n_points))
+                for k in range(n_points):
+                    correlations[:, k] = H.T @ points[:, k]
     else:
         correlations = np.zeros((H.shape[1], n_points))
         with quiet_degenerate_layout(H):

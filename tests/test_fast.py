@@ -129,6 +129,37 @@ def test_any_extra_dual_point_gives_a_valid_gap():
             assert np.all(np.abs(corr[~penalized]) <= 1e-9 * np.abs(corr).max() + 1e-300)
 
 
+
+def test_a_check_completed_from_a_screened_one_equals_a_full_check():
+    """The final certificate after screening completes the screened check's correlations (in
+    its own array) for the other features: the same correlations, gap and chosen point as a
+    check computed over every feature from scratch, with and without an extra point."""
+    rng = np.random.default_rng(4)
+    for kind in KINDS:
+        H, y, unpenalized = make_problem(kind, seed=3)
+        penalized = np.ones(H.shape[1], dtype=bool)
+        penalized[list(unpenalized)] = False
+        lam = 0.1 * lambda_max(H, y, unpenalized=unpenalized)
+        problem = lassolib.coordinate_descent._Scaled(H, y, penalized, owned=False)
+        norms = np.sqrt((H**2).sum(axis=0))
+        basis = problem.basis(lam)
+        _, w_star = sklearn_optimum(H, y, lam, unpenalized)
+        for extra_scale in (None, 1e-3):
+            w = w_star + 1e-3 * rng.standard_normal(w_star.size)
+            residual = y - H @ w
+            extra = None if extra_scale is None else (
+                residual + extra_scale * rng.standard_normal(y.size))
+            features = np.sort(rng.choice(H.shape[1], H.shape[1] // 2, replace=False))
+            full = _dual_gap(H, y, w, lam, penalized, residual, norms, basis, extra)
+            part = _dual_gap(H, y, w, lam, penalized, residual, norms, basis, extra, features)
+            done = _dual_gap(H, y, w, lam, penalized, residual, norms, basis, extra, None,
+                             previous=part)
+            np.testing.assert_allclose(done.correlations, full.correlations, rtol=1e-12,
+                                       atol=1e-12 * np.abs(full.correlations).max())
+            assert done.source == full.source and done.n_points == full.n_points
+            assert done.gap == pytest.approx(full.gap, rel=1e-9, abs=1e-12 * full.primal)
+            np.testing.assert_allclose(done.theta, full.theta, rtol=1e-12, atol=1e-12)
+
 def test_extrapolation_is_exact_on_a_linear_recursion():
     """r_t = r* + A^t e: with K = 5 residuals (4 differences) an error in 3 modes is removed
     exactly (a degree-3 polynomial p with p(1) = 1 vanishes at A's 3 eigenvalues)."""
