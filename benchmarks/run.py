@@ -500,7 +500,21 @@ def ratios(results):
         best = min(matched, key=lambda s: results[s]["time_s"])
         out["lassolib/best peer"] = ours / results[best]["time_s"]
         out["best peer"] = best
+        memory = memory_ratio(results)
+        if memory is not None:
+            out["lassolib/best peer memory"], out["best peer memory"] = memory
     return out
+
+
+def memory_ratio(results):
+    """lassolib's tracemalloc peak ÷ the smallest of the (matched, else all) peers', and that
+    peer; None without lassolib or a peer."""
+    peers = [s for s in results if s != "lassolib"]
+    matched = [s for s in peers if results[s]["matched"]] or peers
+    if "lassolib" not in results or not matched:
+        return None
+    best = min(matched, key=lambda s: results[s]["peak_tracemalloc_bytes"])
+    return results["lassolib"]["peak_tracemalloc_bytes"] / results[best]["peak_tracemalloc_bytes"], best
 
 
 FIRST_CALL = {}
@@ -622,8 +636,11 @@ def print_tables(report):
             line += f"{x['relative_gap']:>10.1e} {x['distance']:>7.1e} {tol:>8}"
         print(line)
     print()
-    print("peak memory per call / size of H: tracemalloc (Python + NumPy) | growth of peak RSS")
+    print("peak memory per call / size of H: tracemalloc (Python + NumPy) | growth of peak RSS;"
+          " then lassolib's tracemalloc peak / the best peer's")
     head = f"{'case':<{width}}{'H':>10}" + "".join(f"{s:>18}" for s in solvers)
+    if "lassolib" in solvers and peers:
+        head += f"{'÷ best peer':>21}"
     print(head)
     print("-" * len(head))
     for r in rows:
@@ -632,6 +649,9 @@ def print_tables(report):
             x = r["results"][s]
             rss = "n/a" if x["peak_rss_growth_bytes"] is None else f"{x['peak_rss_growth_bytes'] / r['H_bytes']:.2f}"
             line += f"{x['peak_tracemalloc_bytes'] / r['H_bytes']:>11.2f} | {rss:>4}"
+        memory = memory_ratio(r["results"])
+        if memory is not None:
+            line += f"{memory[0]:>8.2f} {memory[1]:<12}"
         print(line)
     flags = [(r["case"], s, f) for r in rows for s in solvers for f in r["results"][s]["flags"]]
     print()
@@ -645,6 +665,10 @@ def print_tables(report):
     if summary.get("worst_ratio_to_best_peer") is not None:
         w = summary["worst_ratio_to_best_peer"]
         print(f"worst lassolib / best peer: {w['ratio']:.2f} ({w['case']})")
+    if summary.get("memory_worst_ratio_to_best_peer") is not None:
+        w = summary["memory_worst_ratio_to_best_peer"]
+        print(f"peak memory at or below the best peer's in {summary['memory_at_or_below_best_peer']}"
+              f" of {len(rows)} cases; worst lassolib / best peer: {w['ratio']:.2f} ({w['case']})")
     print(f"all answers matched: {summary['all_matched']}")
 
 
@@ -694,7 +718,13 @@ def summarize(report):
             worst = {"ratio": ratio, "case": r["case"]}
     flagged = [{"case": r["case"], "solver": s, "flags": x["flags"]}
                for r in rows for s, x in r["results"].items() if not x["matched"]]
-    return {"worst_ratio_to_best_peer": worst, "all_matched": not flagged, "flagged": flagged}
+    memory = [(m[0], r["case"]) for r in rows for m in [memory_ratio(r["results"])] if m is not None]
+    summary = {"worst_ratio_to_best_peer": worst, "all_matched": not flagged, "flagged": flagged}
+    if memory:
+        ratio, case = max(memory)
+        summary["memory_worst_ratio_to_best_peer"] = {"ratio": ratio, "case": case}
+        summary["memory_at_or_below_best_peer"] = sum(m <= 1.0 for m, _ in memory)
+    return summary
 
 
 def main(argv=None):
@@ -735,6 +765,7 @@ def main(argv=None):
         return 0 if report["summary"]["all_matched"] else 1
     if args.from_json:
         report = json.loads(pathlib.Path(args.from_json).read_text())
+        report["summary"] = summarize(report)  # derived: also for results stored before a field
         print_tables(report)
         print()
         print(markdown(report))

@@ -172,7 +172,9 @@ def ratio_rows(report):
         ``label``, ``case``, ``problem`` and ``task`` (the two halves of the label),
         ``ratios`` (peer → lassolib time ÷ peer time), ``matched``
         (solver → bool), ``best_peer`` (the fastest matched peer; the fastest peer when none
-        matched), ``best_ratio``; cases without a lassolib time are left out.
+        matched), ``best_ratio``; ``memory_ratio``: lassolib's peak memory (tracemalloc) ÷ the
+        smallest of the same peers', and ``memory_peer`` (NaN and None when a peak is missing);
+        cases without a lassolib time are left out.
     """
     _check_report(report)
     peers = _peers(report)
@@ -187,10 +189,16 @@ def ratio_rows(report):
         matched = {s: bool(results[s].get("matched", True)) for s in ["lassolib", *present]}
         candidates = [p for p in present if matched[p]] or present
         best = min(candidates, key=lambda p: float(results[p]["time_s"])) if candidates else None
+        peaks = {s: results[s].get("peak_tracemalloc_bytes") for s in ["lassolib", *candidates]}
+        memory_ratio, memory_peer = math.nan, None
+        if candidates and all(peaks.values()):
+            memory_peer = min(candidates, key=lambda p: peaks[p])
+            memory_ratio = peaks["lassolib"] / peaks[memory_peer]
         rows.append({
             "label": case_label(case), "case": case["case"], "problem": _times(case["problem"]),
             "task": case_label(case).rsplit(", ", 1)[1], "ratios": ratios, "matched": matched,
             "best_peer": best, "best_ratio": ratios[best] if best else math.nan,
+            "memory_ratio": memory_ratio, "memory_peer": memory_peer,
         })
     return rows
 
@@ -204,14 +212,26 @@ def ratio_summary(report):
         ``n_cases``, ``n_ahead`` (ratio ≤ 1), ``worst_ratio``, ``worst_label``,
         ``worst_peer``, ``best_ratio``, ``best_label``, ``median_ratio``, ``ahead`` and
         ``behind`` (labels), ``n_unmatched_lassolib`` (cases where lassolib's own answer was
-        flagged).
+        flagged); for peak memory (lassolib ÷ the peer with the smallest peak, among the cases
+        that stored every peak), ``n_memory`` (those cases), ``n_memory_ahead`` (ratio ≤ 1),
+        ``median_memory_ratio``, ``worst_memory_ratio``, ``worst_memory_label`` and
+        ``worst_memory_peer`` (NaN and None when no case stored them).
     """
     rows = [r for r in ratio_rows(report) if np.isfinite(r["best_ratio"])]
     if not rows:
         raise ValueError("report has no case with lassolib and a peer: re-run `make bench`")
     values = np.array([r["best_ratio"] for r in rows])
     worst, best = rows[int(np.argmax(values))], rows[int(np.argmin(values))]
+    memory = [r for r in rows if np.isfinite(r["memory_ratio"])]
+    heaviest = max(memory, key=lambda r: r["memory_ratio"]) if memory else None
     return {
+        "n_memory": len(memory),
+        "n_memory_ahead": sum(r["memory_ratio"] <= 1.0 for r in memory),
+        "median_memory_ratio": (float(np.median([r["memory_ratio"] for r in memory]))
+                                if memory else math.nan),
+        "worst_memory_ratio": heaviest["memory_ratio"] if memory else math.nan,
+        "worst_memory_label": heaviest["label"] if memory else None,
+        "worst_memory_peer": heaviest["memory_peer"] if memory else None,
         "n_cases": len(rows),
         "n_ahead": int(np.sum(values <= 1.0)),
         "worst_ratio": float(values.max()),

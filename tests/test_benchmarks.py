@@ -63,10 +63,18 @@ def test_schema(clean):
             assert isinstance(result["matched"], bool) and isinstance(result["flags"], list)
         assert case["ratios"]["lassolib/scikit-learn"] == pytest.approx(
             case["results"]["lassolib"]["time_s"] / case["results"]["scikit-learn"]["time_s"])
+        memory = {s: case["results"][s]["peak_tracemalloc_bytes"] for s in report["solvers"]}
+        assert case["ratios"]["best peer memory"] == "scikit-learn"
+        assert case["ratios"]["lassolib/best peer memory"] == pytest.approx(
+            memory["lassolib"] / memory["scikit-learn"])
         # scikit-learn's tol was calibrated: each attempt recorded as a (tol, time, gap) point.
         points = case["calibration"]["scikit-learn"]
         assert points and all({"tol", "time_s", "relative_gap"} <= set(p) for p in points)
     assert case["n_penalties"] == 20  # the last one is the path
+    memory = [c["ratios"]["lassolib/best peer memory"] for c in report["cases"]]
+    summary = report["summary"]
+    assert summary["memory_at_or_below_best_peer"] == sum(m <= 1.0 for m in memory)
+    assert summary["memory_worst_ratio_to_best_peer"]["ratio"] == max(memory)
 
 
 def test_peer_matched_on_clean_run(clean):
@@ -90,6 +98,7 @@ def test_a_wrong_answer_is_flagged(bench, tmp_path, capsys):
         assert any("from the reference" in flag for flag in result["flags"])
     assert "FLAG scikit-learn" in out
     assert "÷ scikit-learn" in out and "÷ best peer" in out
+    assert "peak memory at or below the best peer's in " in out
 
 
 def test_distance_and_full_weights(bench):

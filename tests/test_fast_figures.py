@@ -7,6 +7,7 @@ own ``benchmarks/results/latest.json`` and checks the figures against its raw ti
 
 import copy
 import json
+import math
 
 import matplotlib
 import numpy as np
@@ -156,10 +157,33 @@ def test_ratio_summary():
     assert summary["median_ratio"] == pytest.approx(2.0)
     assert summary["ahead"] == ["tall 20000×200, path of 100"]
     assert summary["n_unmatched_lassolib"] == 1
+    # The test report stores no peak memory: no memory summary.
+    assert summary["n_memory"] == 0 and summary["worst_memory_peer"] is None
+    assert math.isnan(summary["median_memory_ratio"])
     empty = _report()
     empty["cases"] = []
     with pytest.raises(ValueError, match="no case"):
         ff.ratio_summary(empty)
+
+
+def test_memory_ratios_divide_by_the_smallest_peak_among_the_matched_peers():
+    report = _report()
+    peaks = [{"lassolib": 300, "scikit-learn": 100, "celer": 600, "skglm": 400},
+             # skglm, the smallest, did not match: celer's 200 is the best peer's peak
+             {"lassolib": 100, "scikit-learn": 500, "celer": 200, "skglm": 50},
+             {"lassolib": 90, "scikit-learn": 100, "celer": 120, "skglm": 150}]
+    for case, peak in zip(report["cases"], peaks):
+        for solver, value in peak.items():
+            case["results"][solver]["peak_tracemalloc_bytes"] = value
+    rows = ff.ratio_rows(report)
+    assert [r["memory_peer"] for r in rows] == ["scikit-learn", "celer", "scikit-learn"]
+    assert [r["memory_ratio"] for r in rows] == pytest.approx([3.0, 0.5, 0.9])
+    summary = ff.ratio_summary(report)
+    assert summary["n_memory"] == 3 and summary["n_memory_ahead"] == 2
+    assert summary["median_memory_ratio"] == pytest.approx(0.9)
+    assert summary["worst_memory_ratio"] == pytest.approx(3.0)
+    assert summary["worst_memory_label"] == "wide 200×10000, λ_max/10"
+    assert summary["worst_memory_peer"] == "scikit-learn"
 
 
 def test_peer_ratio_chart_draws_every_ratio():
