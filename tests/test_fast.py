@@ -621,10 +621,11 @@ def test_polish_is_kept_within_the_checks_rounding():
 def test_gram_blocks_only_for_working_sets_that_sweep_long(monkeypatch):
     """A working set is swept in Gram form only when the last working set's sweeps, as many
     again over W, would cost more than the block's missing entries (eq-ch9-gram-pays with S the
-    last sweep count; the first working set, with no count to go by, uses it): on 500×1000 at
-    λ_max/10 each working set settles in a few sweeps and no block beyond the first two small
-    ones (10 and 20 columns) is formed; with columns correlated 0.9 they take tens to hundreds
-    of sweeps, and the block grows with every working set. Both fits certified."""
+    last sweep count, or ``_FIRST_SWEEPS`` for a cold start's first working set): on 500×1000
+    at λ_max/10 the first working set (62 columns) is swept in residual form and every later
+    one settles in a few sweeps, so no block is formed; with columns correlated 0.9 they take
+    tens to hundreds of sweeps, and blocks of more than 150 columns are formed. Both fits
+    certified."""
     from lassolib import path
 
     calls = []  # the size of every working set whose Gram block is asked for
@@ -645,17 +646,52 @@ def test_gram_blocks_only_for_working_sets_that_sweep_long(monkeypatch):
         assert fit.converged
         assert certificate(H, y, fit.weights, lam).relative_gap <= 1.1e-12
         if correlation == 0.0:
-            assert 0 < len(calls) <= 2 and max(calls) <= 20
+            assert not calls
         else:
-            assert len(calls) >= 6 and max(calls) >= 150 and fit.n_sweeps > 300
+            assert len(calls) >= 2 and max(calls) >= 150 and fit.n_sweeps > 300
 
+
+
+def test_a_cold_starts_first_working_set_is_sized_by_the_violators_at_zero(monkeypatch):
+    """From w = 0 the first working set holds the strongest violators of the KKT condition at
+    w = 0, an eighth of them (counting at most n), never fewer than ten; a warm start keeps the
+    old first size (its support, and as many violators). Every fit certified."""
+    from lassolib import path
+
+    sizes = []  # the size of each working set swept, in order
+
+    def record(function, size_of):
+        def wrapped(*args):
+            sizes.append(size_of(args))
+            return function(*args)
+        return wrapped
+
+    monkeypatch.setattr(path, "_subset_sweeps_accelerated",
+                        record(path._subset_sweeps_accelerated, lambda a: a[4].size))
+    monkeypatch.setattr(path, "_gram_sweeps_accelerated",
+                        record(path._gram_sweeps_accelerated, lambda a: a[0].shape[0]))
+    H, y, _ = lassolib.make_sparse_regression(500, 1000, 100, seed=0)
+    H = np.asfortranarray(H)
+    lam_max = lambda_max(H, y)
+    for ratio, first in ((10, 62), (1.5, 10)):  # 644 violators (62 = 500 // 8), and 29
+        lam = lam_max / ratio
+        violators = int(np.sum(np.abs(H.T @ y) > lam / 2))
+        assert first == max(10, min(violators, 500) // 8)
+        sizes.clear()
+        assert lasso_coordinate_descent(H, y, lam).converged
+        assert sizes[0] == first, (ratio, violators, sizes[:3])
+    warm = lasso_coordinate_descent(H, y, lam_max / 5).weights
+    support = int(np.count_nonzero(warm))
+    sizes.clear()
+    assert lasso_coordinate_descent(H, y, lam_max / 10, w0=warm).converged
+    assert support < sizes[0] <= 2 * support
 
 def test_extrapolated_point_skipped_while_the_working_set_grows_far_from_the_optimum(monkeypatch):
     """The extrapolated dual point costs a product with H per check. It is skipped while the
     working set still leaves violators out and the last check was far from the optimum (gap
-    above 1% of the objective): on a cold start at 500×1000 (W of 10 columns, hundreds of
-    violators) the first checks use the residual alone, and every check after one within 1%
-    uses both. When the first working set holds every violator (diabetes, 10 features), the
+    above 1% of the objective): on a cold start at 500×1000 (a first W of 62 columns, hundreds
+    of violators outside it) the first two checks use the residual alone, and every check after
+    one within 1% uses both. When the first working set holds every violator (diabetes, 10 features), the
     first check extrapolates, and certifies."""
     from lassolib import coordinate_descent, path
 
@@ -679,7 +715,7 @@ def test_extrapolated_point_skipped_while_the_working_set_grows_far_from_the_opt
     lam = lambda_max(H, y) / 10
     assert lasso_coordinate_descent(H, y, lam).converged
     assert len(checks) >= 5
-    assert not any(was_tried for was_tried, _ in checks[:3])
+    assert not any(was_tried for was_tried, _ in checks[:2])
     for (_, gap_before), (was_tried, _) in zip(checks, checks[1:]):
         if gap_before <= path._EXTRAPOLATE_BELOW:
             assert was_tried
