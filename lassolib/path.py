@@ -939,11 +939,13 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     The working set W holds the unpenalized columns, the nonzero weights and the strongest
     violators of the KKT condition :math:`|h_j^\top r| \le \lambda/2`, ranked by how far they are
     outside (:math:`(|h_j^\top r| - \lambda/2)/\lVert h_j\rVert`); at most ``max(10, |support|)``
-    join at a time, and that number doubles each time the set grows (as celer and skglm do), so a
-    cold start or a coarse grid never builds a block of every violator. After the first gap
-    check, W is instead rebuilt whenever violators remain, as celer does, at twice the size of
-    the support: the support, the strongest violators, then the features whose constraints the
-    best dual point comes closest to (W then shrinks as well as grows). The sub-problem on W
+    join at a time (from a cold start, w = 0, an eighth of the violators at w = 0 when that is
+    more, counting at most n of them: ``_FIRST_SHARE``), and that number doubles each time the
+    set grows (as celer and skglm do), so a cold start or a coarse grid never builds a block of
+    every violator. After the first gap check, W is instead rebuilt whenever violators remain,
+    as celer does, at twice the size of the support: the support, the strongest violators, then
+    the features whose constraints the best dual point comes closest to (W then shrinks as well
+    as grows). The sub-problem on W
     runs the book's sweeps, in Gram form when W is small next to n (:class:`_GramCache`) and
     the block's missing entries would cost less than as many sweeps as the last working set
     took, in residual form over the columns of W otherwise. When its sweeps settle, the duality
