@@ -673,11 +673,13 @@ def print_tables(report):
 
 
 def markdown(report):
-    """A Markdown table: lassolib's time, then its ratio to each peer and to the best peer."""
+    """A Markdown table: lassolib's time, then its ratio to each peer and to the best peer, and
+    its peak memory (tracemalloc) ÷ the best peer's."""
     solvers = report["solvers"]
     peers = [s for s in solvers if s != "lassolib"]
-    lines = ["| case | lassolib | " + " | ".join(f"÷ {s}" for s in peers) + " | ÷ best peer |",
-             "|---|---|" + "---|" * len(peers) + "---|"]
+    lines = ["| case | lassolib | " + " | ".join(f"÷ {s}" for s in peers)
+             + " | ÷ best peer | memory ÷ best peer |",
+             "|---|---|" + "---|" * len(peers) + "---|---|"]
 
     def mark(result):
         return "" if result["matched"] else " †"
@@ -686,8 +688,14 @@ def markdown(report):
         res = r["results"]
         cells = [f"{r['ratios'][f'lassolib/{s}']:.2f}{mark(res[s])}" for s in peers]
         lines.append(f"| {r['case']} | {fmt_time(res['lassolib']['time_s'])}{mark(res['lassolib'])} | "
-                     + " | ".join(cells) + f" | {r['ratios']['lassolib/best peer']:.2f} ({r['ratios']['best peer']}) |")
+                     + " | ".join(cells) + f" | {r['ratios']['lassolib/best peer']:.2f} ({r['ratios']['best peer']}) |"
+                     + memory_cell(res))
     return "\n".join(lines)
+
+
+def memory_cell(results):
+    memory = memory_ratio(results)
+    return " n/a |" if memory is None else f" {memory[0]:.2f} ({memory[1]}) |"
 
 
 def merge(reports, names):

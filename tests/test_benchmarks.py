@@ -125,7 +125,9 @@ def test_merge_and_markdown(bench, clean):
     assert merged["summary"]["all_matched"] == report["summary"]["all_matched"]
     table = bench.markdown(merged).splitlines()
     assert table[0].startswith("| case | lassolib | ÷ scikit-learn |")
+    assert table[0].endswith("| ÷ best peer | memory ÷ best peer |")
     assert len(table) == 2 + len(merged["cases"])
+    assert all(row.endswith("(scikit-learn) |") and row.count("|") == 6 for row in table[2:])
 
 
 def test_repeats_for_short_long_and_budgeted_runs(bench):
