@@ -307,10 +307,11 @@ class _GramCache:
 
 #: A cold start's first working set takes at least this share of the features that violate
 #: the KKT condition at w = 0 (at most n of them), instead of 10 that double at each check:
-#: on 500×1000 at λ_max/10 and /100, 644–984 violators for supports of 109–302. A/B over 18
-#: fits (λ_max/10, /100, /1000, seeds 0–2, independent and correlated columns): 0.92× the
-#: time in all (single fits 0.74–1.09×; the correlated fits at λ_max/100 0.78–0.97×); a
-#: quarter was 0.98× in all, with the 500×1000 fits at λ_max/1000 up to 1.26× slower.
+#: on 500×1000 at λ_max/10 and /100, 644–984 violators for supports of 109–302. A/B over 24
+#: fits (λ_max/10, /100, /1000, seeds 0–3, independent and correlated columns; CPU time,
+#: medians of 7 alternating runs): 0.93× the time in all (single fits 0.70–1.12×; the
+#: correlated fits at λ_max/100 0.79–0.97×); a quarter was 0.98× in all (seeds 0–2), with
+#: 500×1000 fits at λ_max/1000 up to 1.26× slower.
 _FIRST_SHARE = 0.125
 
 #: A cold start's first working set, with no sweeps of a previous one to go by, gets its Gram
