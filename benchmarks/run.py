@@ -493,9 +493,7 @@ def ratios(results):
         return {}
     ours = results["lassolib"]["time_s"]
     out = {f"lassolib/{s}": ours / results[s]["time_s"] for s in results if s != "lassolib"}
-    # The best peer among those whose answer matched (all peers if none did).
-    peers = [s for s in results if s != "lassolib"]
-    matched = [s for s in peers if results[s]["matched"]] or peers
+    matched = candidate_peers(results)
     if matched:
         best = min(matched, key=lambda s: results[s]["time_s"])
         out["lassolib/best peer"] = ours / results[best]["time_s"]
@@ -506,11 +504,16 @@ def ratios(results):
     return out
 
 
+def candidate_peers(results):
+    """The peers the best peer is chosen from: those whose answer matched (all if none did)."""
+    peers = [s for s in results if s != "lassolib"]
+    return [s for s in peers if results[s]["matched"]] or peers
+
+
 def memory_ratio(results):
     """lassolib's tracemalloc peak ÷ the smallest of the (matched, else all) peers', and that
     peer; None without lassolib or a peer."""
-    peers = [s for s in results if s != "lassolib"]
-    matched = [s for s in peers if results[s]["matched"]] or peers
+    matched = candidate_peers(results)
     if "lassolib" not in results or not matched:
         return None
     best = min(matched, key=lambda s: results[s]["peak_tracemalloc_bytes"])

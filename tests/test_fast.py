@@ -104,22 +104,27 @@ def test_reported_gap_bounds_the_excess_in_extreme_units(kind, exponent):
         assert result.objective / small**2 - optimum <= result.gap / small**2 + 1e-13 * optimum
 
 
+def check_problem(kind, seed):
+    """A problem of ``kind`` at λ = λ_max/10, with what ``_dual_gap`` takes besides w and the
+    residual: ``(H, y, unpenalized, penalized, λ, basis, norms)``."""
+    H, y, unpenalized = make_problem(kind, seed=seed)
+    penalized = np.ones(H.shape[1], dtype=bool)
+    penalized[list(unpenalized)] = False
+    lam = 0.1 * lambda_max(H, y, unpenalized=unpenalized)
+    problem = lassolib.coordinate_descent._Scaled(H, y, penalized, owned=False)
+    return H, y, unpenalized, penalized, lam, problem.basis(lam), np.sqrt((H**2).sum(axis=0))
+
 def test_any_extra_dual_point_gives_a_valid_gap():
     """_dual_gap projects and scales *any* candidate into the feasible set: even a random one."""
     rng = np.random.default_rng(3)
     for kind in KINDS:
-        H, y, unpenalized = make_problem(kind, seed=2)
-        penalized = np.ones(H.shape[1], dtype=bool)
-        penalized[list(unpenalized)] = False
-        lam = 0.1 * lambda_max(H, y, unpenalized=unpenalized)
+        H, y, unpenalized, penalized, lam, basis, norms = check_problem(kind, seed=2)
         optimum, w_star = sklearn_optimum(H, y, lam, unpenalized)
-        problem = lassolib.coordinate_descent._Scaled(H, y, penalized, owned=False)
-        norms = np.sqrt((H**2).sum(axis=0))
         for trial in range(20):
             w = w_star + 10.0 ** rng.uniform(-8, 0) * rng.standard_normal(w_star.size)
             residual = y - H @ w
             extra = residual + 10.0 ** rng.uniform(-8, 1) * rng.standard_normal(y.size)
-            check = _dual_gap(H, y, w, lam, penalized, residual, norms, problem.basis(lam), extra)
+            check = _dual_gap(H, y, w, lam, penalized, residual, norms, basis, extra)
             excess = lasso_objective(H, y, w, lam, unpenalized=unpenalized) - optimum
             assert excess <= check.gap + 1e-12 * optimum
             assert check.gap <= check.plain_gap
@@ -129,20 +134,13 @@ def test_any_extra_dual_point_gives_a_valid_gap():
             assert np.all(np.abs(corr[~penalized]) <= 1e-9 * np.abs(corr).max() + 1e-300)
 
 
-
 def test_a_check_completed_from_a_screened_one_equals_a_full_check():
     """The final certificate after screening completes the screened check's correlations (in
     its own array) for the other features: the same correlations, gap and chosen point as a
     check computed over every feature from scratch, with and without an extra point."""
     rng = np.random.default_rng(4)
     for kind in KINDS:
-        H, y, unpenalized = make_problem(kind, seed=3)
-        penalized = np.ones(H.shape[1], dtype=bool)
-        penalized[list(unpenalized)] = False
-        lam = 0.1 * lambda_max(H, y, unpenalized=unpenalized)
-        problem = lassolib.coordinate_descent._Scaled(H, y, penalized, owned=False)
-        norms = np.sqrt((H**2).sum(axis=0))
-        basis = problem.basis(lam)
+        H, y, unpenalized, penalized, lam, basis, norms = check_problem(kind, seed=3)
         _, w_star = sklearn_optimum(H, y, lam, unpenalized)
         for extra_scale in (None, 1e-3):
             w = w_star + 1e-3 * rng.standard_normal(w_star.size)
