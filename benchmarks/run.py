@@ -26,8 +26,10 @@ set before NumPy is imported, and threadpoolctl limits the pools), after an unti
 (numba compilation excluded; lassolib's compile and cache-load times and skglm's first-call
 compile time are reported separately). A solver whose single run exceeds ``--budget`` seconds / 5
 gets fewer repeats (never fewer than 3); the count is stored. Peak memory per call, in one more,
-untimed call: tracemalloc's peak (Python and NumPy allocations only: it does not see memory that
-numba-compiled code, celer's Cython or BLAS allocate themselves), and the growth of the process's
+untimed call: tracemalloc's peak (every NumPy array, including those that numba-compiled code
+creates: numba routes its allocations through CPython's allocator, ``memsys_use_cpython_allocator``
+in numba/core/runtime/nrt.py, and celer's Cython makes its arrays with NumPy; it does not see
+BLAS's own work buffers), and the growth of the process's
 peak resident set size (VmHWM, reset through /proc/self/clear_refs before the call; it sees every
 allocation, but not memory reused from pages the process already holds).
 
@@ -830,8 +832,9 @@ def benchmark(args, solvers, store=lambda report: None):
             "match_distance": MATCH,
             "distance": "max |w - w_ref| / max |w_ref| over penalized weights (whole path for a path)",
             "repeats": args.repeats, "budget_s": args.budget,
-            "memory": ("peak_tracemalloc_bytes: Python/NumPy allocations only (not numba's, celer's "
-                       "Cython's or BLAS's own); peak_rss_growth_bytes: VmHWM after the call minus "
+            "memory": ("peak_tracemalloc_bytes: Python and NumPy allocations, numba's included "
+                       "(it allocates through CPython's allocator), not BLAS's own work buffers; "
+                       "peak_rss_growth_bytes: VmHWM after the call minus "
                        "VmRSS before (reset by /proc/self/clear_refs), every allocation that needs "
                        "new pages"),
         },

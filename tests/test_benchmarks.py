@@ -135,3 +135,20 @@ def test_repeats_for_short_long_and_budgeted_runs(bench):
     assert bench.repeats_for(0.015, 5, 20.0) == 6  # 0.1 s / 15 ms
     assert bench.repeats_for(0.05, 5, 20.0) == 5
     assert bench.repeats_for(10.0, 5, 20.0) == 3  # over the budget: fewer, never below 3
+
+
+def test_peak_memory_sees_the_arrays_that_numba_compiled_code_creates(bench):
+    # The bench's memory column compares lassolib with skglm, both numba: the protocol (README
+    # "Measured performance") says tracemalloc sees their arrays, because numba allocates through
+    # CPython's allocator. If a numba release stopped doing so, the comparison would be unfair.
+    numba = pytest.importorskip("numba")
+
+    @numba.njit(cache=False)
+    def make(n):
+        return np.ones(n).sum()
+
+    make(10)
+    traced, _ = bench.peak_memory(lambda: make(1_000_000))
+    assert traced >= 8_000_000
+    traced, _ = bench.peak_memory(lambda: make(1_000))
+    assert traced < 1_000_000
