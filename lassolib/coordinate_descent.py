@@ -528,14 +528,32 @@ def _gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None):
 class _Check:
     """What one gap check found (see :func:`_dual_gap`)."""
 
-    __slots__ = ("primal", "gap", "floor", "correlation", "theta_correlation", "source", "scale",
-                 "n_points", "plain_gap", "points", "correlations", "features")
+    __slots__ = ("primal", "gap", "floor", "correlation", "source", "scale", "n_points",
+                 "plain_gap", "points", "correlations", "features")
 
     @property
     def theta(self):
         """The chosen dual point (feasible), made on demand: the solvers need only its
         correlations, and a copy per check is n floats."""
         return self.points[:, self.source] * self.scale
+
+    def theta_correlation(self, features=None):
+        r""":math:`H^\top\theta` for the chosen dual point (at ``features`` only, if given),
+        made on demand: a check kept for later holds no copy of D floats for it."""
+        column = self.correlations[:, self.source]
+        if features is None:
+            return column * self.scale if self.scale != 1.0 else column
+        column = column[features]  # a new array: scaled in place
+        if self.scale != 1.0:
+            column *= self.scale
+        return column
+
+    def abs_theta_correlation(self):
+        """:math:`|H^\top\theta|`, a new array (the scale is positive: |c·s| = |c|·s exactly)."""
+        magnitude = np.abs(self.correlations[:, self.source])
+        if self.scale != 1.0:
+            magnitude *= self.scale
+        return magnitude
 
     def certified(self, tolerance):
         """gap ≤ tolerance · primal with the best dual point, or the *residual's* gap below the
@@ -546,6 +564,16 @@ class _Check:
     def __init__(self, **values):
         for name, value in values.items():
             setattr(self, name, value)
+
+
+@jit
+def _columns_dot_except(H, points, done, out):
+    """``out[j, k] = h_jᵀ points[k]`` for every j with ``done[j]`` False (as :func:`_columns_dot`)."""
+    for j in range(H.shape[1]):
+        if not done[j]:
+            h_j = H[:, j]
+            for k in range(points.shape[0]):
+                out[j, k] = np.dot(h_j, points[k])
 
 
 @jit
@@ -585,17 +613,20 @@ def _dual_gap(H, y, w, l1_penalty, penalized, residual, norms, basis=None, extra
     Returns a :class:`_Check`: ``primal``, ``gap``, ``floor`` (a bound on the rounding error of
     the computed gap), ``correlation`` (:math:`H^\top\theta_0` for the projected, unscaled
     residual θ₀: the KKT statistic), ``theta`` (the chosen dual point, feasible, made on
-    demand), ``theta_correlation`` (:math:`H^\top\theta` for it), ``source`` (0: the residual,
+    demand), ``theta_correlation()`` (:math:`H^\top\theta` for it, on demand), ``source`` (0: the residual,
     1: ``extra``) and ``n_points`` (the number of dual points whose correlations were computed).
     """
     if previous is not None:
         points, n_points = previous.points, previous.n_points
         correlations = previous.correlations  # completed in place: ``previous`` is used up
-        rest = np.ones(H.shape[1], dtype=bool)
-        rest[previous.features] = False
-        rest = np.flatnonzero(rest) if features is None else np.setdiff1d(features, previous.features)
         with quiet_degenerate_layout(H):
-            _columns_dot(H, np.ascontiguousarray(points.T), rest, correlations)
+            if features is None:
+                done = np.zeros(H.shape[1], dtype=bool)  # (a mask: no index array of D)
+                done[previous.features] = True
+                _columns_dot_except(H, np.ascontiguousarray(points.T), done, correlations)
+            else:
+                rest = np.setdiff1d(features, previous.features)
+                _columns_dot(H, np.ascontiguousarray(points.T), rest, correlations)
         return _evaluate(H, y, w, l1_penalty, penalized, residual, norms, points, correlations,
                          features)
     points = residual[:, None] if extra is None else np.column_stack([residual, extra])
@@ -689,9 +720,6 @@ def _evaluate(H, y, w, l1_penalty, penalized, residual, norms, points, correlati
     plain_gap = float(gaps[0])
     source = int(np.argmin(gaps))  # the first smallest gap (a point that is not finite has +inf)
     gap, distance = float(gaps[source]), float(distances[source])
-    theta_correlation = correlations[:, source]
-    if scales[source] != 1.0:
-        theta_correlation = theta_correlation * scales[source]
     # Rounding: the residual y - Hw carries an error of about δ = 2ε(‖y‖ + Σ|w_j|‖h_j‖). It moves
     # ‖r − θ‖² by up to 2‖r − θ‖δ + δ², and (for λ > 0) the terms by up to 2 Σ|w_j|‖h_j‖ δ.
     delta = 2.0 * _EPS * (np.sqrt(yty) + spread)
@@ -700,8 +728,7 @@ def _evaluate(H, y, w, l1_penalty, penalized, residual, norms, points, correlati
         floor += 2.0 * delta * spread
     return _Check(
         primal=primal, gap=gap, floor=floor, correlation=correlations[:, 0],
-        theta_correlation=theta_correlation, source=source, scale=float(scales[source]),
-        n_points=n_points, plain_gap=plain_gap,
+        source=source, scale=float(scales[source]), n_points=n_points, plain_gap=plain_gap,
         points=points, correlations=correlations, features=features,
     )
 
@@ -778,6 +805,8 @@ def _check_entry(H, y, squares=False, c_order=False):
     it checked with ``H.min()`` and ``H.max()``. No temporary the size of H is made; every error
     is :func:`check_data`'s.
 
+    A finite float64 NumPy vector y of the right length is used as it is (read only).
+
     ``c_order=True`` (the path's Gram mode, which reads H only through BLAS products) also takes
     a C-ordered float64 H with at least as many rows as columns as it is; :meth:`_Scaled.fortran`
     copies it if the solver comes to sweep its columns.
@@ -794,7 +823,12 @@ def _check_entry(H, y, squares=False, c_order=False):
         if np.all(np.isfinite(z)) or (np.isfinite(candidate.min()) and np.isfinite(candidate.max())):
             from ._validation import check_vector
 
-            y = check_vector(y, H.shape[0], "y", "the number of rows of H")
+            # a finite float64 vector of the right length is used as it is too (the solvers
+            # only read y: n floats saved; tests/test_fast.py checks it is left unchanged)
+            if not (type(y) is np.ndarray and y.dtype == np.float64 and y.ndim == 1
+                    and y.shape[0] == H.shape[0] and y.flags.c_contiguous
+                    and np.all(np.isfinite(y))):
+                y = check_vector(y, H.shape[0], "y", "the number of rows of H")
             owned = not as_is
             return (candidate, y, owned, z) if squares else (candidate, y, owned)
         del candidate
@@ -949,10 +983,11 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
     if _at_or_above(lam, lam_max):
         return _zero_result(problem, w_zero, residual_zero, lam)
     if w0 is None:
-        w = w_zero.copy()
+        w = w_zero  # (not used below: no copy of D floats)
     else:
         w = problem.to_scaled_weights(w0)
         w[problem.z == 0.0] = 0.0
+    del w_zero
     # With every column penalized the start's residual is y itself, so Hᵀy is already known.
     Hty = correlation_zero if problem.all_penalized else None
     if gram_mode is None:

@@ -256,7 +256,7 @@ class _GramCache:
             self.size = n_features
         else:
             self.G = np.empty((0, 0))
-            self.slot = np.full(n_features, -1)
+            self.slot = np.full(n_features, -1, dtype=np.int32)  # (half the memory of intp)
             self.features = np.empty(0, dtype=np.intp)
             self.size = 0
         # The Gram form pays when a working set is small next to n (a sweep costs |W|² instead
@@ -270,7 +270,8 @@ class _GramCache:
         return features.size <= self.H.shape[0] // 2 and self.size + missing <= self.limit
 
     def block(self, features):
-        """:math:`G_{WW}` for ``features`` (increasing), computing the entries it lacks."""
+        """:math:`G_{WW}` for ``features`` (increasing), computing the entries it lacks: a copy,
+        or the cache's own array when W is the cache in its order (not to be written to)."""
         new = features[self.slot[features] < 0]
         if new.size:
             old, need = self.size, self.size + new.size
@@ -289,19 +290,27 @@ class _GramCache:
                     chunk = self.H[start : start + rows, columns]
                     product += chunk.T @ chunk[:, old:]
                 cross, square = product[:old], product[old:]
-            if need > self.G.shape[0]:
-                capacity = min(self.limit, max(need, 2 * old))
-                grown = np.empty((capacity, capacity))
-                grown[:old, :old] = self.G[:old, :old]
-                self.G = grown
-            self.G[:old, old:need] = cross
-            self.G[old:need, :old] = cross.T
-            self.G[old:need, old:need] = square
+            if old == 0 and square.flags.c_contiguous:
+                self.G = square  # a first block is the cache (at capacity: no second copy)
+            else:
+                if need > self.G.shape[0]:
+                    capacity = min(self.limit, max(need, 2 * old))
+                    grown = np.empty((capacity, capacity))
+                    grown[:old, :old] = self.G[:old, :old]
+                    self.G = grown
+                    del grown
+                self.G[:old, old:need] = cross
+                self.G[old:need, :old] = cross.T
+                self.G[old:need, old:need] = square
             self.flops += self.H.shape[0] * new.size * need
             self.slot[new] = np.arange(old, need)
             self.features = np.concatenate([self.features, new])
             self.size = need
+            del cross, square  # (and the copies of the columns) before the block is gathered
+            H_new = product = chunk = None
         slots = self.slot[features]
+        if slots.size == self.G.shape[0] and np.array_equal(slots, np.arange(slots.size)):
+            return self.G  # W is the cache, in its order: no copy (the callers only read it)
         return self.G[np.ix_(slots, slots)]
 
 
@@ -924,6 +933,68 @@ def _polish(H, y, w, lam, penalized, z, primal, slack=0.0):
     return w_new, residual
 
 
+def _used(history, start, stop):
+    """``history[start:stop]``: a view when that is most of the buffer, else a copy (so that a
+    chunk's unused budget is not kept alive with the result's history)."""
+    part = history[start:stop]
+    return part if 2 * part.size >= history.size else part.copy()
+
+
+def _scores(correlation, half, norms):
+    """(|h_jᵀr| − λ/2) / ‖h_j‖ (−0 for a column of zeros), computed in place: two arrays of D."""
+    score = np.abs(correlation)
+    score -= half
+    score /= np.where(norms > 0.0, norms, np.inf)
+    return score
+
+
+def _rebuilt_working_set(w, penalized, screened, correlation, half, norms, last_check):
+    """Celer's rule: W rebuilt around the support, at twice its size: the support, then the
+    strongest KKT violators, then the features closest to the boundary of the best dual point's
+    constraints (a function, so that its D-float temporaries are gone before the next check)."""
+    keep = (w != 0.0) | ~penalized
+    support = np.flatnonzero(keep)
+    take = max(2 * support.size, 10) - support.size
+    score = _scores(correlation, half, norms)
+    eligible = penalized & ~screened & ~keep
+    violators = np.flatnonzero(eligible & (score > 0.0))
+    if violators.size > take:
+        violators = violators[np.argpartition(-score[violators], take - 1)[:take]]
+    del score
+    chosen = [support, violators]
+    if violators.size < take:
+        eligible[violators] = False
+        others = np.flatnonzero(eligible)
+        more = take - violators.size
+        if others.size > more:
+            # minus the closeness (|h_jᵀθ| − λ/2) / ‖h_j‖, computed in place
+            closeness = last_check.theta_correlation(others)
+            np.abs(closeness, out=closeness)
+            closeness -= half
+            other_norms = norms[others]
+            other_norms[other_norms == 0.0] = np.inf
+            closeness /= other_norms
+            del other_norms
+            np.negative(closeness, out=closeness)
+            others = others[np.argpartition(closeness, more - 1)[:more]]
+        chosen.append(others)
+    return np.unique(np.concatenate(chosen))
+
+
+def _grown_working_set(working, grow, penalized, screened, correlation, half, norms):
+    """``(W, grow)`` after the strongest violators outside W (at most ``grow`` of them) join it
+    (``grow`` doubles when some do)."""
+    score = _scores(correlation, half, norms)
+    outside = penalized & (score > 0.0) & ~screened
+    outside[working] = False
+    candidates = np.flatnonzero(outside)
+    if candidates.size > grow:
+        candidates = candidates[np.argpartition(-score[candidates], grow - 1)[:grow]]
+    if candidates.size:
+        return np.union1d(working, candidates), 2 * grow
+    return working, grow
+
+
 def _violators_outside(correlation, half, penalized, screened, working):
     r"""The unscreened penalized features outside ``working`` that violate the KKT condition
     :math:`|h_j^\top r| \le \lambda/2` (``half`` = λ/2), as a boolean mask."""
@@ -1061,44 +1132,19 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     yty = float(y @ y)
     while True:
         if add_violators and working_sets and last_check is not None:
-            # Celer's rule: W is rebuilt around the support, at twice its size: the support,
-            # then the strongest KKT violators, then the features closest to the boundary of
-            # the best dual point's constraints.
-            keep = (w != 0.0) | ~penalized
-            support = np.flatnonzero(keep)
-            take = max(2 * support.size, 10) - support.size
-            safe_norms = np.where(norms > 0.0, norms, np.inf)
-            score = (np.abs(correlation) - half) / safe_norms
-            eligible = penalized & ~screened & ~keep
-            violators = np.flatnonzero(eligible & (score > 0.0))
-            if violators.size > take:
-                violators = violators[np.argpartition(-score[violators], take - 1)[:take]]
-            chosen = [support, violators]
-            if violators.size < take:
-                eligible[violators] = False
-                others = np.flatnonzero(eligible)
-                closeness = (np.abs(last_check.theta_correlation[others]) - half) / safe_norms[others]
-                more = take - violators.size
-                if others.size > more:
-                    others = others[np.argpartition(-closeness, more - 1)[:more]]
-                chosen.append(others)
-            rebuilt = np.unique(np.concatenate(chosen))
+            rebuilt = _rebuilt_working_set(w, penalized, screened, correlation, half, norms,
+                                           last_check)
             if rebuilt.size != working.size or np.any(rebuilt != working):
                 working = rebuilt
         elif add_violators:
-            # The strongest violators outside W (at most `grow` of them) join it.
-            score = (np.abs(correlation) - half) / np.where(norms > 0.0, norms, np.inf)
-            outside = penalized & (score > 0.0) & ~screened
-            outside[working] = False
-            candidates = np.flatnonzero(outside)
-            if candidates.size > grow:
-                candidates = candidates[np.argpartition(-score[candidates], grow - 1)[:grow]]
-            if candidates.size:
-                working = np.union1d(working, candidates)
-                grow *= 2
+            working, grow = _grown_working_set(working, grow, penalized, screened, correlation,
+                                               half, norms)
         # Violators of the last check (or of the start) that W leaves out: while there are, W is
         # still growing, and its sweeps cannot reach the whole problem's optimum.
         growing = bool(_violators_outside(correlation, half, penalized, screened, working).any())
+        # The last check (its correlations: D floats per dual point) is not needed once W is
+        # built: released before the sweeps and the next check's allocations.
+        last_check = correlation = check = None
         in_gram = bool(use_gram and working.size and tightenings < 3 and gram.allows(working))
         if in_gram and not gram.full and last_done is not None:
             # The Gram block pays when W's sweeps are many (a sweep costs |W|² instead of
@@ -1128,6 +1174,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 snapshot_count, snapshot_key, accelerated_at = 0, key, 0
         if in_gram:
             if block is None or block[0] is not working:
+                block = G = Hty = None  # the last block goes before the next one is made
                 before = gram.flops
                 block = (working, gram.block(working), gram.Hty[working])
                 work.flops += gram.flops - before
@@ -1163,8 +1210,8 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             w[working] = w_w
         work.n_updates += done * working.size
         if keep_history:
-            objective_chunks.append(objective_history[1 : done + 1])
-            step_chunks.append(max_step_history[:done])
+            objective_chunks.append(_used(objective_history, 1, done + 1))
+            step_chunks.append(_used(max_step_history, 0, done))
         n_sweeps += done
         last_done = done
         chunk = min(2 * chunk, 256)
@@ -1183,6 +1230,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                     # two products, each from its support (OpenBLAS runs a two-column product
                     # ~2x slower than two matrix-vector products, measured on 20000x200)
                     residual, extra = _residual(H, y, w), _residual(H, y, candidate)
+                    del candidate  # (D floats, not needed during the check)
             else:
                 extra = _extrapolated(snapshots, snapshot_count)
         if extra is None:
@@ -1227,9 +1275,10 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 break
         if screening and lam > 0.0:
             radius = np.sqrt(gap + floor)
-            newly = penalized & ~screened & (
-                np.abs(check.theta_correlation) + norms * radius < half * (1.0 - _SCREEN_MARGIN)
-            )
+            bound = check.abs_theta_correlation()  # |h_jᵀθ| + ‖h_j‖·radius, in place
+            bound += norms * radius
+            newly = penalized & ~screened & (bound < half * (1.0 - _SCREEN_MARGIN))
+            del bound
             if newly.any():
                 zeroed = newly & (w != 0.0)
                 if zeroed.any():
@@ -1334,8 +1383,8 @@ def _gram_path_fit(state, lam, w, tolerance, max_sweeps, keep_history, margin=No
             points, extra, _GRAM_ANDERSON,
         )
         if keep_history:
-            objective_chunks.append(objective_history[1 : ran + 1])
-            step_chunks.append(max_step_history[:ran])
+            objective_chunks.append(_used(objective_history, 1, ran + 1))
+            step_chunks.append(_used(max_step_history, 0, ran))
         return ran, status
 
     n_sweeps, chunk, status = 0, 32, 0
@@ -1376,6 +1425,8 @@ def _certify_block(problem, lams, W, budget=0, extras=None):
     from .coordinate_descent import _evaluate
 
     H, y, penalized, norms = problem.H, problem.y, problem.penalized, problem.norms
+    # every λ here is > 0: the unpenalized columns' basis (made, once, before the block R)
+    basis = problem.basis(float(lams[0]))
     n_fits = W.shape[1]
     column_of_extra = {}
     if extras is not None and any(v is not None for v in extras):
@@ -1395,7 +1446,6 @@ def _certify_block(problem, lams, W, budget=0, extras=None):
     else:
         R = (W.T @ H.T).T
     np.subtract(y[:, None], R, out=R)
-    basis = problem.basis(float(lams[0]))  # every λ here is > 0: the unpenalized columns' basis
     coef = None
     if basis is not None:
         coef = basis.T @ R
@@ -1405,9 +1455,15 @@ def _certify_block(problem, lams, W, budget=0, extras=None):
     checks = []
     for k, lam in enumerate(lams):
         columns = [k] if k not in column_of_extra else [k, column_of_extra[k]]
-        point = R[:, k : k + 1] if len(columns) == 1 else R[:, columns]
+        # (the C-ordered copies that _evaluate needs, made once: a column of the Fortran-ordered
+        # R is one already)
+        point = R[:, k : k + 1] if len(columns) == 1 else np.stack([R[:, c] for c in columns], 1)
         correlations = C[:, k : k + 1] if len(columns) == 1 else C[:, columns]
-        residual = point[:, 0] if coef is None else point[:, 0] + basis @ coef[:, k]
+        if coef is None:
+            residual = point[:, 0]
+        else:
+            residual = basis @ coef[:, k]
+            residual += point[:, 0]
         checks.append(_evaluate(H, y, W[:, k], float(lam), penalized, residual, norms, point,
                                 correlations, None))
     return checks

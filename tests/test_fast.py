@@ -210,8 +210,8 @@ def test_gap_of_each_dual_point_is_primal_minus_dual():
         assert check.source == int(np.argmin(expected))
         assert check.plain_gap == pytest.approx(expected[0], rel=1e-10)
         assert check.primal == pytest.approx(residual @ residual + lam * np.abs(w[penalized]).sum())
-        np.testing.assert_allclose(H.T @ check.theta, check.theta_correlation, atol=1e-12)
-        assert np.abs(check.theta_correlation[penalized]).max() <= lam / 2 * (1 + 1e-12)
+        np.testing.assert_allclose(H.T @ check.theta, check.theta_correlation(), atol=1e-12)
+        assert np.abs(check.theta_correlation()[penalized]).max() <= lam / 2 * (1 + 1e-12)
 
 
 def test_extrapolation_coefficients_solve_the_difference_system():
@@ -274,19 +274,24 @@ def test_screening_screens_on_a_sparse_wide_problem():
 
 @pytest.mark.parametrize("order", ["C", "F"])
 @pytest.mark.parametrize("scale", [1.0, 1e200, 1e-200])
-def test_the_callers_arrays_are_unchanged(order, scale):
-    """In units 1e±200 the solver must rescale H: it does so on a copy."""
-    H, y, unpenalized = make_problem("intercept", seed=6)
+@pytest.mark.parametrize("kind", ["intercept", "wide", "tall"])
+def test_the_callers_arrays_are_unchanged(order, scale, kind):
+    """In units 1e±200 the solver must rescale H: it does so on a copy. A float64 y is used as
+    it is (not copied): no solver writes into it, in any mode (Gram mode on the tall problem)."""
+    H, y, unpenalized = make_problem(kind, seed=6)
     H = np.array(H * scale, order=order)
+    y = np.array(y)
     H_before, y_before = H.copy(), y.copy()
     lam = 0.1 * lambda_max(H, y, unpenalized=unpenalized)
     for method in ("working_set", "cyclic"):
         result = lasso_coordinate_descent(H, y, lam, unpenalized=unpenalized, method=method)
         assert result.converged
-    lassolib.lasso_path(H, y, n_penalties=5, unpenalized=unpenalized)
+    # (down to λ_max/100: the wide problem's default end, λ_max/1000, is near interpolation)
+    lassolib.lasso_path(H, y, n_penalties=5, min_ratio=1e-2, unpenalized=unpenalized)
+    fast.solve_with(H, y, lam, gram=True, working_set=True, screening=True)
     np.testing.assert_array_equal(H, H_before)
     np.testing.assert_array_equal(y, y_before)
-    assert H.flags.writeable
+    assert H.flags.writeable and y.flags.writeable
 
 
 def test_a_single_fit_does_not_copy_H():
