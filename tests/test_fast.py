@@ -576,13 +576,62 @@ def test_polish_declines_what_it_cannot_solve():
     H, y, _ = make_problem("wide", seed=1)  # 40 × 300
     penalized = np.ones(H.shape[1], dtype=bool)
     z = np.einsum("ij,ij->j", H, H)
-    w = np.ones(H.shape[1])  # a support of 300 > n = 40: no unique minimizer on it
-    assert _polish(np.asfortranarray(H), y, w, 1.0, penalized, z, np.inf) is None
     assert _polish(np.asfortranarray(H), y, np.zeros(300), 1.0, penalized, z, np.inf) is None
     # a solve that would not lower the objective is not kept
     lam = 0.1 * lambda_max(H, y)
     optimum, w_star = sklearn_optimum(H, y, lam, ())
     assert _polish(np.asfortranarray(H), y, w_star, lam, penalized, z, optimum * (1 - 1e-6)) is None
+
+
+def test_polish_first_reduces_a_support_larger_than_n():
+    """A support of 300 > n = 40 has no unique minimizer: the polish first moves along H_S's null
+    space down to n weights (same fit, ℓ1 norm not higher), then solves on that support."""
+    from lassolib.path import _polish
+
+    H, y, _ = make_problem("wide", seed=1)  # 40 × 300
+    penalized = np.ones(H.shape[1], dtype=bool)
+    z = np.einsum("ij,ij->j", H, H)
+    lam = 0.01 * lambda_max(H, y)
+    w = np.random.default_rng(2).uniform(0.5, 1.5, 300) * np.where(np.arange(300) % 3, 1, -1)
+    r = y - H @ w
+    primal = float(r @ r) + lam * float(np.abs(w).sum())
+    w_new, residual = _polish(np.asfortranarray(H), y, w, lam, penalized, z, primal)
+    assert np.count_nonzero(w_new) <= 40
+    np.testing.assert_allclose(residual, y - H @ w_new, atol=1e-9)
+    assert float(residual @ residual) + lam * float(np.abs(w_new).sum()) < primal
+
+
+@pytest.mark.parametrize("unpenalized", [(), (0, 5)])
+def test_reduced_support_keeps_the_fit_and_does_not_raise_the_l1_norm(unpenalized):
+    """Tibshirani (2013), section 2.3: along a null vector of H_S the fit stays and the ℓ1 norm
+    changes linearly; stepping until a weight reaches 0 removes it at no cost. From 14 nonzero
+    weights on 10 rows: at most 10 remain, none changes sign, Hw is the same (to rounding) and
+    the penalized ℓ1 norm is not higher (unpenalized weights move freely)."""
+    from lassolib.path import _reduced_support
+
+    rng = np.random.default_rng(15)
+    H = np.asfortranarray(rng.standard_normal((10, 14)))
+    w = rng.uniform(0.5, 2.0, 14) * rng.choice([-1.0, 1.0], 14)
+    penalized = np.ones(14, dtype=bool)
+    penalized[list(unpenalized)] = False
+    reduced = _reduced_support(H, w, penalized, np.arange(14), 10)
+    assert np.count_nonzero(reduced) <= 10
+    assert np.all((np.sign(reduced) == np.sign(w)) | (reduced == 0.0) | ~penalized)
+    np.testing.assert_allclose(H @ reduced, H @ w, atol=1e-12 * np.abs(H @ w).max())
+    assert np.abs(reduced[penalized]).sum() <= np.abs(w[penalized]).sum() * (1 + 1e-14)
+
+
+def test_a_wide_path_near_interpolation_is_certified_at_the_defaults():
+    """40 × 300, 5 penalties down to λ_max/1000 (about 40 nonzero weights): the fit at
+    λ_max/1000, warm-started, stalled at a relative gap of 5e-5 with 41 nonzero weights (more
+    than n, so no support-and-sign solve) and ran out of its 10,000 sweeps with a warning; the
+    support reduction certifies it."""
+    H, y, _ = make_problem("wide", seed=6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", lassolib.ConvergenceWarning)
+        lams, W = lassolib.lasso_path(H, y, n_penalties=5)
+    for lam, w in zip(lams, W):
+        assert certificate(H, y, w, lam).relative_gap <= 1.1e-12
 
 
 def test_polish_rescues_fits_near_interpolation():
