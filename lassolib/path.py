@@ -1017,9 +1017,9 @@ def _reduced_support(H, w, penalized, support, limit):
     the fitted values :math:`H_S w_S` stay where they are, and :math:`\lambda\lVert w\rVert_1`
     changes linearly, by :math:`\lambda s^\top d` per unit step, while the signs s hold. Going
     the way in which it does not increase, until the first weight reaches 0 (set to exactly 0),
-    removes a feature from the support at no cost: a lasso solution with linearly dependent
-    columns in its support can always be reduced so (Tibshirani 2013, *The lasso problem and
-    uniqueness*, section 2.3). One n×n solve gives |S| − n null vectors; each step uses one
+    removes a feature from the support at no cost (and every lasso problem has a solution
+    whose support's columns are linearly independent, so at most n of them: Tibshirani 2013,
+    *The lasso problem and uniqueness*). One n×n solve gives |S| − n null vectors; each step uses one
     and removes the feature it zeroed from the others (a combination of null vectors is one).
     Used by :func:`_polish`: cyclic sweeps on such a support creep (a 40×300 path at λ_max/1000
     stalled at a relative gap of 5e-5 with 41 weights for 10,000 sweeps).

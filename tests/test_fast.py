@@ -603,8 +603,8 @@ def test_polish_first_reduces_a_support_larger_than_n():
 
 @pytest.mark.parametrize("unpenalized", [(), (0, 5)])
 def test_reduced_support_keeps_the_fit_and_does_not_raise_the_l1_norm(unpenalized):
-    """Tibshirani (2013), section 2.3: along a null vector of H_S the fit stays and the ℓ1 norm
-    changes linearly; stepping until a weight reaches 0 removes it at no cost. From 14 nonzero
+    """Along a null vector of H_S the fit stays and the ℓ1 norm changes linearly; stepping
+    until a weight reaches 0 removes it at no cost (Tibshirani 2013). From 14 nonzero
     weights on 10 rows: at most 10 remain, none changes sign, Hw is the same (to rounding) and
     the penalized ℓ1 norm is not higher (unpenalized weights move freely)."""
     from lassolib.path import _reduced_support
