@@ -269,45 +269,47 @@ class _GramCache:
         missing = int(np.count_nonzero(self.slot[features] < 0))
         return features.size <= self.H.shape[0] // 2 and self.size + missing <= self.limit
 
+    def _extend(self, new):
+        """Add the features ``new`` (not yet cached) to ``G`` (a method of its own: the copies
+        of their columns are gone before :meth:`block` gathers a block)."""
+        old, need = self.size, self.size + new.size
+        # H_Fᵀ H_N and H_Nᵀ H_N from copies of the columns; in chunks of rows when the
+        # copies would exceed _BLOCK_COPY floats and four times the block (a tall H:
+        # 20000×200 with 20 new columns copied 3.2 MB to make a 3 KB block)
+        rows = max(1, max(_BLOCK_COPY, 4 * need * need) // need)
+        if rows >= self.H.shape[0]:
+            H_new = self.H[:, new]
+            cross = self.H[:, self.features].T @ H_new if old else np.empty((0, new.size))
+            square = H_new.T @ H_new
+        else:
+            columns = np.concatenate([self.features, new])
+            product = np.zeros((need, new.size))
+            for start in range(0, self.H.shape[0], rows):
+                chunk = self.H[start : start + rows, columns]
+                product += chunk.T @ chunk[:, old:]
+            cross, square = product[:old], product[old:]
+        if old == 0 and square.flags.c_contiguous:
+            self.G = square  # a first block is the cache (at capacity: no second copy)
+        else:
+            if need > self.G.shape[0]:
+                capacity = min(self.limit, max(need, 2 * old))
+                grown = np.empty((capacity, capacity))
+                grown[:old, :old] = self.G[:old, :old]
+                self.G = grown
+            self.G[:old, old:need] = cross
+            self.G[old:need, :old] = cross.T
+            self.G[old:need, old:need] = square
+        self.flops += self.H.shape[0] * new.size * need
+        self.slot[new] = np.arange(old, need)
+        self.features = np.concatenate([self.features, new])
+        self.size = need
+
     def block(self, features):
         """:math:`G_{WW}` for ``features`` (increasing), computing the entries it lacks: a copy,
         or the cache's own array when W is the cache in its order (not to be written to)."""
         new = features[self.slot[features] < 0]
         if new.size:
-            old, need = self.size, self.size + new.size
-            # H_Fᵀ H_N and H_Nᵀ H_N from copies of the columns; in chunks of rows when the
-            # copies would exceed _BLOCK_COPY floats and four times the block (a tall H:
-            # 20000×200 with 20 new columns copied 3.2 MB to make a 3 KB block)
-            rows = max(1, max(_BLOCK_COPY, 4 * need * need) // need)
-            if rows >= self.H.shape[0]:
-                H_new = self.H[:, new]
-                cross = self.H[:, self.features].T @ H_new if old else np.empty((0, new.size))
-                square = H_new.T @ H_new
-            else:
-                columns = np.concatenate([self.features, new])
-                product = np.zeros((need, new.size))
-                for start in range(0, self.H.shape[0], rows):
-                    chunk = self.H[start : start + rows, columns]
-                    product += chunk.T @ chunk[:, old:]
-                cross, square = product[:old], product[old:]
-            if old == 0 and square.flags.c_contiguous:
-                self.G = square  # a first block is the cache (at capacity: no second copy)
-            else:
-                if need > self.G.shape[0]:
-                    capacity = min(self.limit, max(need, 2 * old))
-                    grown = np.empty((capacity, capacity))
-                    grown[:old, :old] = self.G[:old, :old]
-                    self.G = grown
-                    del grown
-                self.G[:old, old:need] = cross
-                self.G[old:need, :old] = cross.T
-                self.G[old:need, old:need] = square
-            self.flops += self.H.shape[0] * new.size * need
-            self.slot[new] = np.arange(old, need)
-            self.features = np.concatenate([self.features, new])
-            self.size = need
-            del cross, square  # (and the copies of the columns) before the block is gathered
-            H_new = product = chunk = None
+            self._extend(new)
         slots = self.slot[features]
         if slots.size == self.G.shape[0] and np.array_equal(slots, np.arange(slots.size)):
             return self.G  # W is the cache, in its order: no copy (the callers only read it)
@@ -1024,22 +1026,21 @@ def _reduced_support(H, w, penalized, support, limit):
     Used by :func:`_polish`: cyclic sweeps on such a support creep (a 40×300 path at λ_max/1000
     stalled at a relative gap of 5e-5 with 41 weights for 10,000 sweeps).
     """
-    positions = support
-    w_S = w[positions].copy()
-    m = positions.size
-    signs = np.where(penalized[positions], np.sign(w_S), 0.0)
-    # m − limit null vectors: d = e_j − A^T (A A^T)^{-1} a_j (A d = a_j − a_j = 0) for the
-    # m − limit smallest weights j, from the n×n matrix A A^T (no SVD: its U and V^T would
-    # double the peak of the support-and-sign solve that follows)
-    # (A A^T and A^T X a chunk of columns at a time: no copy of A, n·|S| floats)
+    w_S = w[support].copy()
+    m = support.size
+    signs = np.where(penalized[support], np.sign(w_S), 0.0)
+    # m − limit null vectors of A = H_S: d = e_j − Aᵀ(AAᵀ)⁻¹a_j (Ad = a_j − a_j = 0) for the
+    # m − limit smallest weights j, from the n×n matrix AAᵀ (no SVD: its U and Vᵀ would double
+    # the peak of the support-and-sign solve that follows), with AAᵀ and AᵀX made a chunk of
+    # columns at a time (no copy of A, n·|S| floats)
     chosen = np.argsort(np.abs(w_S), kind="stable")[: m - limit]
-    chunks = [positions[i : i + _NULL_CHUNK] for i in range(0, m, _NULL_CHUNK)]
+    chunks = [support[i : i + _NULL_CHUNK] for i in range(0, m, _NULL_CHUNK)]
     K = np.zeros((H.shape[0], H.shape[0]))
     for chunk in chunks:
         block = H[:, chunk]
         K += block @ block.T
     try:
-        X = np.linalg.solve(K, H[:, positions[chosen]])
+        X = np.linalg.solve(K, H[:, support[chosen]])
     except np.linalg.LinAlgError:
         return None
     del K
@@ -1067,13 +1068,13 @@ def _reduced_support(H, w, penalized, support, limit):
         w_S += float(np.min(t)) * d
         w_S[first] = 0.0
         alive[first] = False
-        # the later null vectors, made 0 at the removed feature (still null vectors)
-        if d[first] != 0.0:
-            null[k + 1 :] -= np.outer(null[k + 1 :, first] / d[first], d)
+        # the later null vectors, made 0 at the removed feature (still null vectors; d[first]
+        # is not 0: w_S[first]·d[first] < 0)
+        null[k + 1 :] -= np.outer(null[k + 1 :, first] / d[first], d)
     # (rounding: a penalized weight that crossed 0 is 0)
     w_S[(signs != 0.0) & (np.sign(w_S) != signs)] = 0.0
     reduced = w.copy()
-    reduced[positions] = w_S
+    reduced[support] = w_S
     return reduced
 
 
