@@ -27,7 +27,7 @@ from .coordinate_descent import (
     lasso_coordinate_descent,
 )
 from ._source import show_source
-from .certificates import Certificate, certificate, duality_gap
+from .certificates import Certificate, certificate, duality_gap, format_above
 from .datasets import Dataset, Problem, diabetes_problem, load_diabetes, make_sparse_regression
 from .geometry import (
     ZeroFrequency,
@@ -78,6 +78,7 @@ __all__ = [
     "certificate",
     "diabetes_problem",
     "duality_gap",
+    "format_above",
     "ZeroFrequency",
     "budget_regime",
     "exact_zero_frequency",

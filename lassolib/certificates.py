@@ -43,9 +43,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_data, check_penalty, check_unpenalized, check_weights
+from ._validation import _check_real, check_data, check_penalty, check_positive, check_unpenalized, check_weights
 
-__all__ = ["Certificate", "certificate", "duality_gap"]
+__all__ = ["Certificate", "certificate", "duality_gap", "format_above"]
 
 
 @dataclass(frozen=True)
@@ -211,3 +211,35 @@ def duality_gap(H, y, w, l1_penalty, *, unpenalized=()):
     Shorthand for ``certificate(H, y, w, l1_penalty, unpenalized=unpenalized).gap``.
     """
     return certificate(H, y, w, l1_penalty, unpenalized=unpenalized).gap
+
+
+def format_above(value, floor, spec=".1e"):
+    """Text for a number whose digits below ``floor`` are rounding: ``format(value, spec)``, or ``"< floor"``.
+
+    A gap that is 3e-16 of P(w) on one computer is 4e-16 on another (their BLAS kernels add in a
+    different order); both are "zero up to rounding", and both print as ``< 1e-14`` with
+    ``floor=1e-14``. The book prints such numbers this way, so that its stored outputs say what is
+    true on every machine. ``floor`` is printed with one significant digit, rounded up (so that the
+    text stays true); a value at or above it is printed with ``spec`` as it is.
+
+    >>> format_above(3.3e-16, 1e-14), format_above(2.5e-3, 1e-14)
+    ('< 1e-14', '2.5e-03')
+    """
+    value = _check_real(value, "value")
+    floor = check_positive(floor, "floor")
+    if not isinstance(spec, str):
+        raise ValueError(f"spec must be a format specification such as '.1e', got {spec!r}")
+    try:
+        text = format(value, spec)
+    except ValueError:
+        raise ValueError(f"spec must be a format specification for a float such as '.1e', got {spec!r}") from None
+    if abs(value) >= floor:
+        return text
+    bound = f"{floor:.0e}"
+    if float(bound) < floor:  # round the printed bound up, so that "< bound" stays true
+        mantissa, exponent = bound.split("e")
+        mantissa, exponent = int(mantissa) + 1, int(exponent)
+        if mantissa == 10:
+            mantissa, exponent = 1, exponent + 1
+        bound = f"{mantissa}e{exponent:+03d}"
+    return f"< {bound}"

@@ -131,3 +131,49 @@ def test_kkt_violation_matches_the_subgradient_module():
 def test_bad_input(args, match):
     with pytest.raises(ValueError, match=match):
         certificate(*args)
+
+
+# format_above: the book's text for numbers whose last digits are rounding
+
+
+@pytest.mark.parametrize(
+    "value, floor, spec, expected",
+    [
+        (3.3e-16, 1e-14, ".1e", "< 1e-14"),
+        (-2.3e-10, 2.02e-8, ".3g", "< 3e-08"),  # the bound is rounded up, never down
+        (0.0, 9.7e-5, ".1e", "< 1e-04"),
+        (0.0, 2e-8, ".1e", "< 2e-08"),
+        (1e-14, 1e-14, ".1e", "1.0e-14"),  # at the floor: the number itself
+        (-2.5e-3, 1e-14, ".3g", "-0.0025"),
+        (1_560_052.43, 1.0, ",.0f", "1,560,052"),
+    ],
+)
+def test_format_above_prints_a_true_bound_or_the_number(value, floor, spec, expected):
+    assert lassolib.format_above(value, floor, spec) == expected
+
+
+def test_format_above_bound_is_never_below_the_floor():
+    rng = np.random.default_rng(0)
+    for floor in 10.0 ** rng.uniform(-300, 300, 2_000):
+        text = lassolib.format_above(0.0, floor)
+        assert text.startswith("< ")
+        bound = float(text[2:])
+        assert floor <= bound <= 2 * floor  # true, and no looser than one digit needs
+
+
+@pytest.mark.parametrize(
+    "args, match",
+    [
+        ((float("nan"), 1e-14), "value must be finite"),
+        ((float("inf"), 1e-14), "value must be finite"),
+        (("1e-16", 1e-14), "value must be a real number"),
+        ((1e-16, 0.0), "floor must be > 0"),
+        ((1e-16, -1e-14), "floor must be > 0"),
+        ((1e-16, float("nan")), "floor must be finite"),
+        ((1e-16, 1e-14, 3), "spec must be a format specification"),
+        ((1e-16, 1e-14, "q"), "spec must be a format specification for a float"),
+    ],
+)
+def test_format_above_refuses_bad_input(args, match):
+    with pytest.raises(ValueError, match=match):
+        lassolib.format_above(*args)

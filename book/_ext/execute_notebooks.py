@@ -35,7 +35,8 @@ def execute(path):
         cell.metadata.pop("execution", None)
     nbformat.write(notebook, path)
     size = path.stat().st_size
-    print(f"{path.relative_to(BOOK.parent)}: {time.perf_counter() - start:.1f} s, {size / 1e3:.0f} kB")
+    shown = path.relative_to(BOOK.parent) if path.is_relative_to(BOOK.parent) else path
+    print(f"{shown}: {time.perf_counter() - start:.1f} s, {size / 1e3:.0f} kB")
     if size > 1_000_000:
         raise SystemExit(f"{path} is {size / 1e6:.2f} MB: stored notebooks must stay under 1 MB")
 
