@@ -16,6 +16,7 @@ accepted only when the duality gap of the *whole* problem is certified, as in
 import warnings
 
 import numpy as np
+from scipy.linalg import blas, lapack
 
 from ._jit import jit, quiet_degenerate_layout
 from ._result import ConvergenceWarning, SolverResult
@@ -233,6 +234,60 @@ def cross_validate(
     return penalties, np.array(mse)
 
 
+def _row_chunks(H, columns):
+    """``(rows, H[rows, columns])`` for consecutive slices of rows: Fortran-ordered blocks (as
+    the BLAS calls want them) of at most max(_BLOCK_COPY, 8·|C|) floats, written into one buffer
+    (each block is overwritten by the next)."""
+    size = max(1, columns.size)
+    step = max(8, _BLOCK_COPY // size)
+    buffer = np.empty(min(step, H.shape[0]) * size)
+    for start in range(0, H.shape[0], step):
+        rows = slice(start, start + step)
+        count = min(step, H.shape[0] - start)
+        chunk = buffer[: count * size].reshape((count, size), order="F")
+        _gather(H, start, columns, chunk)
+        yield rows, chunk
+
+
+@jit
+def _gather(H, start, columns, out):
+    """``out[:] = H[start:start + len(out), columns]`` without a temporary (NumPy's fancy
+    indexing makes one, and ``np.take`` first copies ``H[rows]`` to C order)."""
+    for k in range(columns.size):
+        j = columns[k]
+        for i in range(out.shape[0]):
+            out[i, k] = H[start + i, j]
+
+
+@jit
+def _mirror_upper(A):
+    """Copy the upper triangle of the square ``A`` onto its lower one, in place (dsyrk fills
+    only the upper)."""
+    for j in range(A.shape[1]):
+        for i in range(j):
+            A[j, i] = A[i, j]
+
+
+def _gram_of_columns(H, columns, old=0, y=None):
+    r"""(:math:`H_{C_{<old}}^\top H_{C_{\ge old}}`, the symmetric :math:`H_{C_{\ge old}}^\top
+    H_{C_{\ge old}}`, :math:`H_C^\top y` or None) for the columns C, Fortran-ordered,
+    accumulated in place (dgemm and dsyrk with β = 1) from :func:`_row_chunks`: no copy of
+    :math:`H_C` and no second product."""
+    new = columns.size - old
+    cross = np.zeros((old, new), order="F")
+    square = np.zeros((new, new), order="F")
+    Hty = None if y is None else np.zeros(columns.size)
+    for rows, chunk in _row_chunks(H, columns):
+        if old:
+            cross = blas.dgemm(1.0, chunk[:, :old], chunk[:, old:], beta=1.0, c=cross,
+                               trans_a=1, overwrite_c=1)
+        square = blas.dsyrk(1.0, chunk[:, old:], beta=1.0, c=square, trans=1, overwrite_c=1)
+        if y is not None:
+            Hty += chunk.T @ y[rows]
+    _mirror_upper(square)
+    return cross, square, Hty
+
+
 class _GramCache:
     r"""Gram blocks :math:`H_F^\top H_F` over the features F that have been in a working set.
 
@@ -273,23 +328,9 @@ class _GramCache:
         """Add the features ``new`` (not yet cached) to ``G`` (a method of its own: the copies
         of their columns are gone before :meth:`block` gathers a block)."""
         old, need = self.size, self.size + new.size
-        # H_Fᵀ H_N and H_Nᵀ H_N from copies of the columns; in chunks of rows when the
-        # copies would exceed _BLOCK_COPY floats and four times the block (a tall H:
-        # 20000×200 with 20 new columns copied 3.2 MB to make a 3 KB block)
-        rows = max(1, max(_BLOCK_COPY, 4 * need * need) // need)
-        if rows >= self.H.shape[0]:
-            H_new = self.H[:, new]
-            cross = self.H[:, self.features].T @ H_new if old else np.empty((0, new.size))
-            square = H_new.T @ H_new
-        else:
-            columns = np.concatenate([self.features, new])
-            product = np.zeros((need, new.size))
-            for start in range(0, self.H.shape[0], rows):
-                chunk = self.H[start : start + rows, columns]
-                product += chunk.T @ chunk[:, old:]
-            cross, square = product[:old], product[old:]
-        if old == 0 and square.flags.c_contiguous:
-            self.G = square  # a first block is the cache (at capacity: no second copy)
+        cross, square, _ = _gram_of_columns(self.H, np.concatenate([self.features, new]), old)
+        if old == 0:
+            self.G = square.T  # a first block is the cache (symmetric: its transpose is C-ordered)
         else:
             if need > self.G.shape[0]:
                 capacity = min(self.limit, max(need, 2 * old))
@@ -331,9 +372,10 @@ _FIRST_SHARE = 0.125
 #: slower).
 _FIRST_SWEEPS = 8
 
-#: A Gram-block extension copies the columns it multiplies in chunks of rows of at most this
-#: many floats (or four times the block, if more; see :meth:`_GramCache.block`).
-_BLOCK_COPY = 1 << 16
+#: The Gram blocks (:meth:`_GramCache.block`) and the support-and-sign system (:func:`_polish`)
+#: are accumulated from copies of their columns, a chunk of rows at a time, of at most this many
+#: floats (128 kB; at least 8 rows).
+_BLOCK_COPY = 1 << 14
 
 #: :func:`_reduced_support` reads the support's columns this many at a time.
 _NULL_CHUNK = 64
@@ -898,9 +940,11 @@ def _polish(H, y, w, lam, penalized, z, primal, slack=0.0, reduce=True):
     |S| ≤ n and H_S has full rank). The step goes from w towards that v, and stops where a
     weight first reaches 0 (set to exactly 0): along the segment the objective is that convex
     quadratic, so it falls all the way. Returns ``(w_new, residual)`` when its objective is
-    below ``primal + slack``, else None: ``slack`` (the caller's bound on the rounding of its
-    gap check) lets a fit that is already optimal to rounding take the solve, whose objective
-    cannot then be told from ``primal`` but whose residual is a far better dual point (measured
+    below ``primal + slack``, ``(None, residual)`` when it is not (the caller may still use that
+    residual as a dual point), and None when there is no step: ``slack`` (the caller's bound on
+    the rounding of its gap check) lets a fit that is already optimal to rounding take the solve,
+    whose objective cannot then be told from ``primal`` but whose residual is a far better dual
+    point (measured
     on 500×1000 with columns correlated 0.9, seed 1, at λ_max/100, one BLAS thread: certified
     after 721 sweeps and 23 gap checks, against 834 and 30 without the slack; with two BLAS
     threads, whose products round differently, 672 and 20 either way). Used on a stall
@@ -922,13 +966,24 @@ def _polish(H, y, w, lam, penalized, z, primal, slack=0.0, reduce=True):
         if w is None:
             return None
         support = np.flatnonzero((w != 0.0) | (~penalized & (z > 0.0)))
-    H_S = H[:, support]
     signs = np.where(penalized[support], np.sign(w[support]), 0.0)
     w_S = w[support]
-    try:
-        v = np.linalg.solve(H_S.T @ H_S, H_S.T @ y - (lam / 2.0) * signs)
-    except np.linalg.LinAlgError:
-        v = w_S  # (singular: the reduced support alone, if any, is still a step down)
+    # the system from chunks of rows (no copy of H_S), solved by Cholesky in place
+    _, G_S, Hty_S = _gram_of_columns(H, support, y=y)
+    rhs = Hty_S - (lam / 2.0) * signs
+    factor, info = lapack.dpotrf(G_S, lower=0, clean=0, overwrite_a=1)
+    if info == 0:
+        v, info = lapack.dpotrs(factor, rhs, lower=0, overwrite_b=0)
+    del G_S, factor
+    if info != 0:
+        # not positive definite to working precision (|S| near n, columns nearly dependent):
+        # the system again, solved by LU with pivoting, which still gives a usable step there
+        # (measured: a wide path's fit near interpolation whose Cholesky failed took 7,764
+        # sweeps instead of 499)
+        try:
+            v = np.linalg.solve(_gram_of_columns(H, support)[1], rhs)
+        except np.linalg.LinAlgError:
+            v = w_S  # (singular: the reduced support alone, if any, is still a step down)
     if not np.all(np.isfinite(v)):
         return None
     crossing = (signs != 0.0) & (np.sign(v) != signs)
@@ -940,10 +995,12 @@ def _polish(H, y, w, lam, penalized, z, primal, slack=0.0, reduce=True):
         hit = np.flatnonzero(crossing)[t <= step]
         new[hit] = 0.0
         new[(signs != 0.0) & (np.sign(new) != signs)] = 0.0
-    residual = y - H_S @ new
+    residual = y.copy()
+    for rows, chunk in _row_chunks(H, support):
+        residual[rows] -= chunk @ new
     value = float(residual @ residual) + lam * float(np.sum(np.abs(new[signs != 0.0])))
     if not value < primal + slack:
-        return None
+        return None, residual
     w_new = np.zeros_like(w)
     w_new[support] = new
     return w_new, residual
@@ -1185,6 +1242,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     # set, its sweeps settle at step_tolerance. Each check that does not halve the gap cuts the
     # share tenfold (see "stall" below).
     share, last_gap, polished, reduced_for = _INNER_SHARE, np.inf, None, None
+    step_residual = None  # a declined solve's residual: a dual point for the next check
     loose = share * np.sqrt(primal)
     last_done = None  # sweeps of the last working set
     if working_sets:
@@ -1299,11 +1357,18 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
         last_done = done
         chunk = min(2 * chunk, 256)
         extra = None
+        if step_residual is not None:
+            # a support-and-sign solve the objective test declined (_polish): its residual is
+            # often the better dual point (the fit is optimal to rounding, the sweeps' own
+            # residual is not), so it is this check's second point
+            extra, step_residual = step_residual, None
+            if in_gram:
+                residual = _residual(H, y, w)
         # The extrapolated point is not tried while W is still growing and the last check was
         # far from the optimum (gap above _EXTRAPOLATE_BELOW of the objective): on 500×1000 at
         # λ_max/10 the first five checks are at gaps of 34–75% with either point, and skipping
         # it there saves a product with H each.
-        if (extrapolation and working.size
+        elif (extrapolation and working.size
                 and (not growing or last_gap <= _EXTRAPOLATE_BELOW * primal)):
             if in_gram:
                 w_acc = _extrapolated(snapshots, snapshot_count, block[1])
@@ -1421,7 +1486,11 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 size = int(np.count_nonzero(w))
                 work.flops += n_samples * size * (size + 2)
                 if better is not None:
-                    w[:], residual = better
+                    w_new, step = better
+                    if w_new is not None:
+                        w[:], residual = w_new, step
+                    else:
+                        step_residual = step
     work.n_screened = int(np.count_nonzero(screened))
     work.screened = screened
     return converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation
