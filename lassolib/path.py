@@ -946,12 +946,13 @@ def _polish(H, y, w, lam, penalized, z, primal, slack=0.0, reduce=True, steps=1)
     |S| ≤ n and H_S has full rank). The step goes from w towards that v, and stops where a
     weight first reaches 0 (set to exactly 0): along the segment the objective is that convex
     quadratic, so it falls all the way. With ``steps`` > 1 the next step solves again without
-    that weight, up to ``steps`` times (an active-set method's steps). Returns ``(w_new, residual)`` when its objective is
-    below ``primal + slack``, ``(None, residual)`` when it is not (the caller may still use that
-    residual as a dual point), and None when there is no step: ``slack`` (the caller's bound on
-    the rounding of its gap check) lets a fit that is already optimal to rounding take the solve,
-    whose objective cannot then be told from ``primal`` but whose residual is a far better dual
-    point (measured
+    that weight, up to ``steps`` times (an active-set method's steps).
+
+    Returns ``(w_new, residual)`` when its objective is below ``primal + slack``,
+    ``(None, residual)`` when it is not (the caller may still use that residual as a dual
+    point), and None when there is no step. ``slack`` (the caller's bound on the rounding of its
+    gap check) lets a fit that is already optimal to rounding take the solve, whose objective
+    cannot then be told from ``primal`` but whose residual is a far better dual point (measured
     on 500×1000 with columns correlated 0.9, seed 1, at λ_max/100, one BLAS thread: certified
     after 721 sweeps and 23 gap checks, against 834 and 30 without the slack; with two BLAS
     threads, whose products round differently, 672 and 20 either way). Used on a stall

@@ -581,7 +581,8 @@ def test_polish_declines_what_it_cannot_solve():
     # caller may use it as a dual point)
     lam = 0.1 * lambda_max(H, y)
     optimum, w_star = sklearn_optimum(H, y, lam, ())
-    w_new, residual = _polish(np.asfortranarray(H), y, w_star, lam, penalized, z, optimum * (1 - 1e-6))
+    F = np.asfortranarray(H)
+    w_new, residual = _polish(F, y, w_star, lam, penalized, z, optimum * (1 - 1e-6))
     assert w_new is None
     np.testing.assert_allclose(residual, y - H @ w_star, atol=1e-6 * np.linalg.norm(y))
 

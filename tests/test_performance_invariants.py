@@ -239,14 +239,15 @@ def test_gram_block_of_a_tall_H_is_made_from_chunks_of_rows():
     fresh = _GramCache(H, np.zeros(H.shape[0]), full=False)
     peak = peak_bytes(lambda: fresh.block(np.arange(40)))
     # one chunk and the block (before: up to 4·|W|² + |W|·_BLOCK_COPY... 1.6 columns of n here)
-    assert peak <= 8 * (lassolib.path._BLOCK_COPY + 2 * 40 * 40) + 4096, f"peak {peak / (8 * H.shape[0]):.2f} columns"
+    bound = 8 * (lassolib.path._BLOCK_COPY + 2 * 40 * 40) + 4096
+    assert peak <= bound, f"peak {peak / (8 * H.shape[0]):.2f} columns"
 
 
 def test_a_first_gram_block_is_the_cache_itself_and_its_copies_go_before_the_gather():
     """A cache's first block is stored as computed (no second array at capacity) and, when W is
     the cache in its order, returned without a gather: its peak is one chunk of rows of W's
-    columns (``lassolib.path._BLOCK_COPY`` floats) plus one block. It was a copy of all of W's columns plus
-    three blocks: on the correlated 500×1000 fit at λ_max/10, 2.1 MB, then 1.25 MB with the
+    columns (``lassolib.path._BLOCK_COPY`` floats) plus one block. It was a copy of all of W's
+    columns plus three blocks: on the correlated 500×1000 fit at λ_max/10, 2.1 MB, then 1.25 MB with the
     copy and one block, now 0.78 MB."""
     from lassolib.path import _GramCache
 
@@ -256,7 +257,8 @@ def test_a_first_gram_block_is_the_cache_itself_and_its_copies_go_before_the_gat
     cache = _GramCache(H, rng.standard_normal(300), full=False)
     k = features.size
     peak = peak_bytes(lambda: cache.block(features))
-    assert peak <= 8 * (lassolib.path._BLOCK_COPY + 1.2 * k * k), f"peak {peak / (8 * k * k):.2f} blocks"
+    bound = 8 * (lassolib.path._BLOCK_COPY + 1.2 * k * k)
+    assert peak <= bound, f"peak {peak / (8 * k * k):.2f} blocks"
     block = cache.block(features)
     assert block is cache.G
     np.testing.assert_allclose(block, H[:, features].T @ H[:, features], rtol=1e-12, atol=1e-11)
@@ -351,10 +353,12 @@ def test_polish_holds_its_system_not_a_copy_of_the_supports_columns():
     penalized = np.ones(d, dtype=bool)
     z = np.einsum("ij,ij->j", H, H)
     lam = 1.0
-    lassolib.path._polish(H[:50, :20], y[:50], w[:20], lam, penalized[:20], z[:20], np.inf)  # compiled
+    polish = lassolib.path._polish
+    polish(H[:50, :20], y[:50], w[:20], lam, penalized[:20], z[:20], np.inf)  # compiled first
     result = {}
-    peak = peak_bytes(lambda: result.setdefault("x", lassolib.path._polish(H, y, w, lam, penalized, z, np.inf)))
-    assert peak <= 8 * (1.1 * k * k + lassolib.path._BLOCK_COPY + 4 * n + 8 * d), f"peak {peak / (8 * k * k):.2f} × |S|²"
+    peak = peak_bytes(lambda: result.setdefault("x", polish(H, y, w, lam, penalized, z, np.inf)))
+    bound = 8 * (1.1 * k * k + lassolib.path._BLOCK_COPY + 4 * n + 8 * d)
+    assert peak <= bound, f"peak {peak / (8 * k * k):.2f} × |S|²"
     w_new, residual = result["x"]
     # a step down, with signs kept or weights set to exactly 0
     objective = lambda v: float((y - H @ v) @ (y - H @ v)) + lam * float(np.abs(v).sum())
