@@ -408,7 +408,7 @@ _EXTRAPOLATE_BELOW = 0.01
 #: A working set's sweeps settle at this share of sqrt(gap) (see :func:`_working_set_fit`).
 _INNER_SHARE = 0.01
 
-#: A path's Gram-mode certificates take at least this many residual columns per block (see
+#: A path's Gram-mode certificates take at most this many residual columns per block (see
 #: :func:`_active_set_path`).
 _BLOCK_COLUMNS = 16
 
@@ -1693,7 +1693,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     and every fit when some column is unpenalized, is certified in blocks of K penalties by the
     residual-form certificate (:func:`_certify_block`: one product :math:`HW` and one
     :math:`H^\top R` for the K fits, with the extrapolated point as one more column for a fit
-    accepted on it; n·K floats at most max(¼ of H, 16 columns)); the last fit of a block is
+    accepted on it; n·K floats at most 16 columns of n); the last fit of a block is
     then the anchor. A fit whose
     certificate fails continues in residual form by :func:`_working_set_fit` from where it was,
     and so does a fit whose Gram-form estimate cannot be trusted at this accuracy (its rounding,
@@ -1729,9 +1729,10 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     untrusted = 0  # Gram-form estimates in a row that could not be trusted
     pending = []  # Gram-mode fits awaiting their certificate: (k, λ, sweeps, objectives, steps,
     #               extrapolated point or None)
-    # floats for a block of residuals: a quarter of H, or 16 columns (a floor of 2 MB made the
-    # 2000×100 path's peak 2.3× H and the diabetes path's 35×; measured in `make bench`)
-    budget = max(H.size // 4, _BLOCK_COLUMNS * n_samples)
+    # floats for a block of residuals: 16 columns (a floor of 2 MB made the 2000×100 path's peak
+    # 2.3× H and the diabetes path's 35×; a quarter of H, when more, made the 20000×200 path's
+    # 4.0 MB against skglm's 1.7, and 16 columns take the same time: 28–30 ms, one BLAS thread)
+    budget = _BLOCK_COLUMNS * n_samples
     block = max(2, min(2 * l1_penalties.size, budget // n_samples))  # columns of a block
     n_columns = 0
     extra_sweeps = min(64, n_samples // (2 * n_features))

@@ -295,9 +295,10 @@ def test_a_tall_single_fit_holds_a_few_columns_of_H_not_a_copy_of_its_working_se
     assert peak <= 9 * 8 * H.shape[0], f"peak {peak / (8 * H.shape[0]):.1f} columns of n"
 
 def test_path_certificate_blocks_stay_small_on_small_problems():
-    """The Gram mode certifies a path in blocks of residuals of at most max(¼ of H, 16 columns).
-    With a floor of 2 MB instead, the 2000×100 path peaked at 2.3× H and the diabetes path
-    (H of 39 KB) at 35× (`make bench`, 2026-11-27 16:51)."""
+    """The Gram mode certifies a path in blocks of residuals of at most 16 columns of n. With a
+    floor of 2 MB instead, the 2000×100 path peaked at 2.3× H and the diabetes path (H of 39 KB)
+    at 35× (`make bench`, 2026-11-27 16:51); with max(¼ of H, 16 columns), the 20000×200 path
+    peaked at 4.0 MB (skglm: 1.7 MB), now 0.85 MB."""
     H, y = problem(2000, 100, seed=9, n_nonzero=10)
     H = np.asfortranarray(H)
     lassolib.lasso_path(H, y, n_penalties=100)  # the compiled loops, outside the measurement
@@ -307,6 +308,12 @@ def test_path_certificate_blocks_stay_small_on_small_problems():
     peak = peak_bytes(lambda: lassolib.lasso_path(H_book, book.y, n_penalties=100,
                                                   unpenalized=(0,)))
     assert peak <= 10 * H_book.nbytes, f"peak {peak / H_book.nbytes:.2f} × H"
+    H_tall, y_tall = problem(20000, 200, seed=9, n_nonzero=20)
+    H_tall = np.asfortranarray(H_tall)
+    lassolib.lasso_path(H_tall, y_tall, n_penalties=20)
+    peak = peak_bytes(lambda: lassolib.lasso_path(H_tall, y_tall, n_penalties=100))
+    # a block of 16 residuals and a few more vectors of n (before: 52 columns of n here; now 6.3)
+    assert peak <= 20 * 8 * H_tall.shape[0], f"peak {peak / (8 * H_tall.shape[0]):.1f} columns of n"
 
 
 @pytest.mark.parametrize("order", ["F", "C"])
