@@ -43,7 +43,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import _check_real, check_data, check_penalty, check_positive, check_unpenalized, check_weights
+from ._validation import (
+    _check_real, check_data, check_penalty, check_positive, check_unpenalized, check_weights,
+)
 
 __all__ = ["Certificate", "certificate", "duality_gap", "format_above"]
 
@@ -214,7 +216,8 @@ def duality_gap(H, y, w, l1_penalty, *, unpenalized=()):
 
 
 def format_above(value, floor, spec=".1e"):
-    """Text for a number whose digits below ``floor`` are rounding: ``format(value, spec)``, or ``"< floor"``.
+    """Text for a number whose digits below ``floor`` are rounding: ``format(value, spec)`` or
+    ``"< floor"``.
 
     A gap that is 3e-16 of P(w) on one computer is 4e-16 on another (their BLAS kernels add in a
     different order); both are "zero up to rounding", and both print as ``< 1e-14`` with
@@ -232,7 +235,9 @@ def format_above(value, floor, spec=".1e"):
     try:
         text = format(value, spec)
     except ValueError:
-        raise ValueError(f"spec must be a format specification for a float such as '.1e', got {spec!r}") from None
+        raise ValueError(
+            f"spec must be a format specification for a float such as '.1e', got {spec!r}"
+        ) from None
     if abs(value) >= floor:
         return text
     bound = f"{floor:.0e}"
