@@ -40,6 +40,7 @@ from ._validation import check_penalty, check_positive, check_positive_int, chec
 from .coordinate_descent import DEFAULT_TOLERANCE, _check_entry, _solve, _solve_working_set
 
 __all__ = ["TECHNIQUES", "FastResult", "solve_with", "technique_table", "extrapolated_residual",
+           "Refinement", "refinement_residuals",
            "candidate_relative_gap", "AnchoredGap", "anchored_gap"]
 
 #: The techniques :func:`solve_with` can switch on, in the order :func:`technique_table` adds them.
@@ -344,3 +345,66 @@ def anchored_gap(H, y, w, l1_penalty, anchor):
     primal, gap, rss, rss_error = (float(value) for value in out)
     relative = gap / primal if primal > 0.0 else (0.0 if gap == 0.0 else np.inf)
     return AnchoredGap(rss=rss, rss_error=rss_error, primal=primal, gap=gap, relative_gap=relative)
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """What :func:`refinement_residuals` found: the largest KKT residual on the support,
+    relative to max |h_jᵀy| over it, after each solve with the single-precision factor
+    (``residuals``; the first is the factor's own solution, the others its refinements), and
+    after NumPy's solve of the system in double precision (``double``); ``declined`` is True when
+    the library would solve in double precision instead (its refinement did not converge)."""
+
+    residuals: np.ndarray
+    double: float
+    declined: bool
+
+
+def refinement_residuals(H, y, w, l1_penalty, *, unpenalized=()):
+    r"""The support-and-sign system of chapter 9 (eq-ch9-polish) on the support and signs of
+    ``w``, solved as the library solves it: a single-precision Cholesky factor of the
+    column-scaled system, then corrections from residuals computed in double precision
+    (``_refined_solution`` in ``lassolib/path.py``).
+
+    Returns a :class:`Refinement`: the largest residual
+    :math:`|h_j^\top(y - H_S v) - \tfrac{\lambda}{2}s_j|` over the support after each solve,
+    and the same for the solution of :math:`H_S^\top H_S v = H_S^\top y - \tfrac{\lambda}{2}s`
+    by :func:`numpy.linalg.solve` in double precision, all relative to
+    :math:`\max_{j\in S}|h_j^\top y|`. The support S is w's nonzero weights and the
+    unpenalized columns (signs 0); it must not be empty and have at most n columns.
+    """
+    from ._validation import check_data, check_weights
+    from .path import _refined_solution
+
+    H, y = check_data(H, y)
+    l1_penalty = check_penalty(l1_penalty, "l1_penalty")
+    penalized = check_unpenalized(unpenalized, H.shape[1])
+    w = check_weights(w, H.shape[1], "w")
+    support = np.flatnonzero((w != 0.0) | ~penalized)
+    if support.size == 0:
+        raise ValueError("w has no nonzero weight and there is no unpenalized column: the "
+                         "support is empty; pass weights with a nonzero entry (e.g. a solver's)")
+    if support.size > H.shape[0]:
+        raise ValueError(f"w has {support.size} nonzero weights for {H.shape[0]} rows of H: "
+                         "the system has no unique solution; pass weights with at most "
+                         "n_samples nonzero entries")
+    H_S = H[:, support]
+    if np.any(np.einsum("ij,ij->j", H_S, H_S) == 0.0):
+        raise ValueError("a column of H on w's support is all zero: the system is singular; "
+                         "drop that column or set its weight to 0")
+    signs = np.where(penalized[support], np.sign(w[support]), 0.0)
+    iterates = []
+    solution = _refined_solution(np.asfortranarray(H), y, support, signs, l1_penalty, iterates)
+    scale = float(np.max(np.abs(H_S.T @ y)))
+    scale = scale if scale > 0.0 else 1.0
+
+    def residual(v):
+        return float(np.max(np.abs(H_S.T @ (y - H_S @ v) - (l1_penalty / 2.0) * signs))) / scale
+
+    try:
+        double = np.linalg.solve(H_S.T @ H_S, H_S.T @ y - (l1_penalty / 2.0) * signs)
+        double_residual = residual(double)
+    except np.linalg.LinAlgError:
+        double_residual = np.inf
+    return Refinement(np.array([residual(v) for v in iterates]), double_residual,
+                      solution is None)
