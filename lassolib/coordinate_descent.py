@@ -548,13 +548,6 @@ class _Check:
             column *= self.scale
         return column
 
-    def abs_theta_correlation(self):
-        """:math:`|H^\top\theta|`, a new array (the scale is positive: |c·s| = |c|·s exactly)."""
-        magnitude = np.abs(self.correlations[:, self.source])
-        if self.scale != 1.0:
-            magnitude *= self.scale
-        return magnitude
-
     def certified(self, tolerance):
         """gap ≤ tolerance · primal with the best dual point, or the *residual's* gap below the
         rounding floor (a better dual point must not end the sweeps earlier at the floor: the
@@ -1002,6 +995,9 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
     del residual_zero  # (n floats, not needed below)
     gram = _GramCache(H, y, full=None if not working_sets else False, Hty=Hty)
     work.flops += gram.flops
+    if not gram_mode:
+        Hty = None  # (D floats: only Gram mode's whole Gram matrix below would take it)
+    del correlation_zero
     n_sweeps, objective_chunks, step_chunks = 0, [], []
     converged = False
 
@@ -1012,9 +1008,11 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
         objective_chunks.extend(objectives if not objective_chunks else objectives[1:])
         step_chunks.extend(steps)
 
-    def fit(correlation, budget, max_checks=None):
+    def fit(start, budget, max_checks=None):
+        # ``start``: a list holding the correlation at w, emptied by _working_set_fit, so that
+        # no frame here keeps those D floats alive through the fit
         converged, more, objectives, steps, primal, gap, correlation = _working_set_fit(
-            problem, lam, w, tolerance, budget, gram, correlation, True, first_chunk=64,
+            problem, lam, w, tolerance, budget, gram, start, True, first_chunk=64,
             use_gram=use_gram, working_sets=working_sets, screening=screening,
             extrapolation=extrapolation, polish=polish, work=work, max_checks=max_checks,
         )
@@ -1041,9 +1039,11 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
         # multiply-adds) would be ready. If fewer than half the penalized features then violate
         # the KKT condition, the answer looks sparse and the working set gets two more checks;
         # otherwise (or if those fail) Gram mode takes over from where it stopped.
-        converged, primal, gap, correlation = fit(correlation, max_sweeps, 1)
+        start, correlation = [correlation], None
+        converged, primal, gap, correlation = fit(start, max_sweeps, 1)
         if not finished() and looks_sparse(correlation, 0.5):
-            converged, primal, gap, correlation = fit(correlation, max_sweeps - n_sweeps,
+            start, correlation = [correlation], None
+            converged, primal, gap, correlation = fit(start, max_sweeps - n_sweeps,
                                                       _RACE_CHECKS)
     if gram_mode and not finished():
         # Then the path's Gram mode, from where the working set left off: the whole Gram matrix,
@@ -1055,7 +1055,8 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
 
         w_gram = w.copy()
         budget = max_sweeps - n_sweeps
-        state = _gram_state(_GramCache(H, y, full=True, Hty=gram.Hty), y, penalized)
+        state = _gram_state(_GramCache(H, y, full=True, Hty=gram.Hty if gram.full else Hty),
+                            y, penalized)
         status, more, objectives, steps, _, extra = _gram_path_fit(
             state, lam, w_gram, tolerance, min(budget, _GRAM_MAX_SWEEPS), True,
         )
@@ -1068,7 +1069,8 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
                 record(more, objectives, steps)
                 converged, primal, gap = bool(check.certified(tolerance)), check.primal, check.gap
     if not finished():
-        converged, primal, gap, _ = fit(correlation, max_sweeps - n_sweeps)
+        start, correlation = [correlation], None
+        converged, primal, gap, _ = fit(start, max_sweeps - n_sweeps)
     if not converged and warn:
         warnings.warn(
             f"lasso_coordinate_descent did not converge in {max_sweeps} sweeps at l1_penalty "

@@ -238,9 +238,10 @@ def _row_chunks(H, columns, scale=None):
     """``(rows, H[rows, columns])`` for consecutive slices of rows: Fortran-ordered blocks (as
     the BLAS calls want them) of at most max(_BLOCK_COPY, 8·|C|) floats, written into one buffer
     (each block is overwritten by the next). With ``scale`` (one factor per column), the blocks
-    are ``H[rows, columns] * scale`` in single precision."""
+    are ``H[rows, columns] * scale`` in single precision, of at most
+    max(_BLOCK_COPY_SINGLE, 8·|C|) floats."""
     size = max(1, columns.size)
-    step = max(8, _BLOCK_COPY // size)
+    step = max(8, (_BLOCK_COPY if scale is None else _BLOCK_COPY_SINGLE) // size)
     dtype = np.float64 if scale is None else np.float32
     buffer = np.empty(min(step, H.shape[0]) * size, dtype=dtype)
     for start in range(0, H.shape[0], step):
@@ -342,20 +343,20 @@ def _mirror_upper(A):
 
 def _gram_of_columns(H, columns, old=0, y=None):
     r"""(:math:`H_{C_{<old}}^\top H_{C_{\ge old}}`, the symmetric :math:`H_{C_{\ge old}}^\top
-    H_{C_{\ge old}}`, :math:`H_C^\top y` or None) for the columns C, Fortran-ordered,
+    H_{C_{\ge old}}`, :math:`H_{C_{\ge old}}^\top y` or None) for the columns C, Fortran-ordered,
     accumulated in place (dgemm and dsyrk with β = 1) from :func:`_row_chunks`: no copy of
     :math:`H_C` and no second product."""
     new = columns.size - old
     cross = np.zeros((old, new), order="F")
     square = np.zeros((new, new), order="F")
-    Hty = None if y is None else np.zeros(columns.size)
+    Hty = None if y is None else np.zeros(new)
     for rows, chunk in _row_chunks(H, columns):
         if old:
             cross = blas.dgemm(1.0, chunk[:, :old], chunk[:, old:], beta=1.0, c=cross,
                                trans_a=1, overwrite_c=1)
         square = blas.dsyrk(1.0, chunk[:, old:], beta=1.0, c=square, trans=1, overwrite_c=1)
         if y is not None:
-            Hty += chunk.T @ y[rows]
+            Hty += chunk[:, old:].T @ y[rows]
     _mirror_upper(square)
     return cross, square, Hty
 
@@ -367,16 +368,18 @@ class _GramCache:
     of H). Otherwise the block grows when features first enter a working set, by
     :math:`H_{F \cup N}^\top H_N` (O(n·|F|·|N|), never O(n·D) per feature), and only while it
     stays small: :meth:`allows` says whether a working set may use the Gram form.
-    ``slot[j]`` is the row and column of ``G`` holding feature j, or −1.
+    ``slot[j]`` is the row and column of ``G`` holding feature j, or −1. :meth:`hty` gives
+    :math:`H_W^\top y`: the whole ``Hty`` when full (the caller's, if it has it), else only the
+    cached features' entries, computed as they join (no array of D floats kept for it).
     """
 
     def __init__(self, H, y, full=None, Hty=None):
-        self.H = H
-        self.Hty = H.T @ y if Hty is None else Hty  # the caller's Hᵀy, if it has it
+        self.H, self.y = H, y
         n_samples, n_features = H.shape
         self.full = n_samples >= n_features if full is None else full
         self.flops = 0  # n·(new)·(old + new) per extension (see path._Work)
         if self.full:
+            self.Hty = H.T @ y if Hty is None else Hty  # the caller's Hᵀy, if it has it
             self.G = H.T @ H
             self.flops = n_samples * n_features * n_features
             self.slot = np.arange(n_features)
@@ -386,9 +389,17 @@ class _GramCache:
             self.slot = np.full(n_features, -1, dtype=np.int32)  # (half the memory of intp)
             self.features = np.empty(0, dtype=np.intp)
             self.size = 0
+            self.Hty, self._hty = None, np.empty(0)  # (Hᵀy)_j at slot[j]
         # The Gram form pays when a working set is small next to n (a sweep costs |W|² instead
-        # of n·|W|); its memory stays below a quarter of H.
-        self.limit = int(np.sqrt(H.size / 4.0))
+        # of n·|W|); its memory stays below an eighth of H. (A quarter, until 2026-11-28: the
+        # 500×1000 paths of `make bench` then peaked at 2.5 MB, celer's at 2.4, and now at 1.9
+        # to 2.0 MB, in the same time: 0.98–1.03× over two alternations, and the same total
+        # over 12 single fits at λ_max/10 and /100, seeds 1–3, independent and correlated.)
+        self.limit = int(np.sqrt(H.size / 8.0))
+
+    def hty(self, features):
+        """:math:`(H^\top y)_j` for the features (all in the cache)."""
+        return self.Hty[features] if self.full else self._hty[self.slot[features]]
 
     def allows(self, features):
         if self.full:
@@ -400,7 +411,8 @@ class _GramCache:
         """Add the features ``new`` (not yet cached) to ``G`` (a method of its own: the copies
         of their columns are gone before :meth:`block` gathers a block)."""
         old, need = self.size, self.size + new.size
-        cross, square, _ = _gram_of_columns(self.H, np.concatenate([self.features, new]), old)
+        cross, square, hty = _gram_of_columns(self.H, np.concatenate([self.features, new]), old,
+                                              y=self.y)
         if old == 0:
             self.G = square.T  # a first block is the cache (symmetric: its transpose is C-ordered)
         else:
@@ -413,6 +425,7 @@ class _GramCache:
             self.G[old:need, :old] = cross.T
             self.G[old:need, old:need] = square
         self.flops += self.H.shape[0] * new.size * need
+        self._hty = np.concatenate([self._hty[:old], hty])
         self.slot[new] = np.arange(old, need)
         self.features = np.concatenate([self.features, new])
         self.size = need
@@ -448,6 +461,10 @@ _FIRST_SWEEPS = 8
 #: are accumulated from copies of their columns, a chunk of rows at a time, of at most this many
 #: floats (128 kB; at least 8 rows).
 _BLOCK_COPY = 1 << 14
+
+#: The single-precision chunks of the support-and-sign system (:func:`_refined_solution`) hold
+#: at most this many floats (32 kB; at least 8 rows).
+_BLOCK_COPY_SINGLE = 1 << 13
 
 #: At most this many active-set steps in a support-and-sign solve (:func:`_polish`) that a
 #: second stall asks for with the same support and signs: each step goes to the minimizer on the
@@ -1191,11 +1208,73 @@ def _used(history, start, stop):
 
 
 def _scores(correlation, half, norms):
-    """(|h_jᵀr| − λ/2) / ‖h_j‖ (−0 for a column of zeros), computed in place: two arrays of D."""
-    score = np.abs(correlation)
-    score -= half
-    score /= np.where(norms > 0.0, norms, np.inf)
+    """(|h_jᵀr| − λ/2) / ‖h_j‖ (−0 for a column of zeros): one new array of D, no temporary."""
+    score = np.empty(correlation.size)
+    _fill_scores(correlation, half, norms, score)
     return score
+
+
+@jit
+def _fill_scores(correlation, half, norms, out):
+    for j in range(out.size):
+        norm = norms[j]
+        out[j] = (abs(correlation[j]) - half) / (norm if norm > 0.0 else np.inf)
+
+
+@jit
+def _fill_closeness(correlations, source, scale, half, norms, eligible, out):
+    """``out[j]`` = −(|h_jᵀθ| − λ/2) / ‖h_j‖ (θ the check's chosen dual point, column ``source``
+    of its correlations times ``scale``; −0 for a column of zeros) where ``eligible[j]``, else
+    +inf: the smaller, the closer feature j's constraint is to binding."""
+    for j in range(out.size):
+        if eligible[j]:
+            norm = norms[j]
+            out[j] = -((abs(correlations[j, source] * scale) - half)
+                       / (norm if norm > 0.0 else np.inf))
+        else:
+            out[j] = np.inf
+
+
+@jit
+def _fill_screened(correlations, source, scale, norms, radius, limit, penalized, screened, out):
+    """``out[j]``: the gap-safe test |h_jᵀθ| + ‖h_j‖·radius < ``limit`` passes for a penalized
+    feature j not yet screened (θ the check's chosen dual point: column ``source`` of its
+    correlations times ``scale``), one pass and no array of D floats."""
+    for j in range(out.size):
+        magnitude = abs(correlations[j, source])
+        if scale != 1.0:
+            magnitude *= scale
+        out[j] = penalized[j] and not screened[j] and magnitude + norms[j] * radius < limit
+
+
+@jit
+def _fill_violation(correlation, half, norms, eligible, out):
+    """``out[j]`` = −(|h_jᵀr| − λ/2) / ‖h_j‖ where ``eligible[j]`` and that score is positive (a
+    violator: the smaller, the stronger), else +inf."""
+    for j in range(out.size):
+        out[j] = np.inf
+        if eligible[j]:
+            norm = norms[j]
+            score = (abs(correlation[j]) - half) / (norm if norm > 0.0 else np.inf)
+            if score > 0.0:
+                out[j] = -score
+
+
+def _smallest(fill, size, count):
+    """The indices (increasing) of the at most ``count`` smallest finite values that
+    ``fill(out)`` writes into an array of ``size`` (+inf marks the others), from that one array
+    (no index array of its size): the ``count``-th smallest is found by partitioning the array
+    in place, which is then filled again."""
+    values = np.empty(size)
+    fill(values)
+    if int(np.count_nonzero(values < np.inf)) <= count:
+        return np.flatnonzero(values < np.inf)
+    values.partition(count - 1)
+    threshold = values[count - 1]
+    fill(values)
+    below = np.flatnonzero(values < threshold)
+    tied = np.flatnonzero(values == threshold)[: count - below.size]
+    return np.union1d(below, tied)
 
 
 def _rebuilt_working_set(w, penalized, screened, correlation, half, norms, last_check):
@@ -1205,29 +1284,17 @@ def _rebuilt_working_set(w, penalized, screened, correlation, half, norms, last_
     keep = (w != 0.0) | ~penalized
     support = np.flatnonzero(keep)
     take = max(2 * support.size, 10) - support.size
-    score = _scores(correlation, half, norms)
     eligible = penalized & ~screened & ~keep
-    violators = np.flatnonzero(eligible & (score > 0.0))
-    if violators.size > take:
-        violators = violators[np.argpartition(-score[violators], take - 1)[:take]]
-    del score
+    # the strongest violators, then the features closest to binding (one array of D each)
+    strength = lambda out: _fill_violation(correlation, half, norms, eligible, out)
+    violators = _smallest(strength, eligible.size, take)
     chosen = [support, violators]
     if violators.size < take:
         eligible[violators] = False
-        others = np.flatnonzero(eligible)
-        more = take - violators.size
-        if others.size > more:
-            # minus the closeness (|h_jᵀθ| − λ/2) / ‖h_j‖, computed in place
-            closeness = last_check.theta_correlation(others)
-            np.abs(closeness, out=closeness)
-            closeness -= half
-            other_norms = norms[others]
-            other_norms[other_norms == 0.0] = np.inf
-            closeness /= other_norms
-            del other_norms
-            np.negative(closeness, out=closeness)
-            others = others[np.argpartition(closeness, more - 1)[:more]]
-        chosen.append(others)
+        closeness = lambda out: _fill_closeness(
+            last_check.correlations, last_check.source, last_check.scale, half, norms,
+            eligible, out)
+        chosen.append(_smallest(closeness, eligible.size, take - violators.size))
     return np.unique(np.concatenate(chosen))
 
 
@@ -1386,6 +1453,10 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
     feature from the start. ``max_checks`` (optional) stops the fit, not converged, after that
     many gap checks over every feature have failed (a caller that races it against Gram mode).
 
+    ``correlation`` is :math:`H^\top r` at the start (the KKT statistic), or a one-element list
+    holding it, which is emptied: then no caller's frame keeps those D floats alive through the
+    fit.
+
     Returns ``(converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation)``.
     """
     from .coordinate_descent import (
@@ -1397,6 +1468,8 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
         _subset_sweeps,
     )
 
+    if isinstance(correlation, list):
+        correlation = correlation.pop()  # the caller's only reference (see _solve_working_set)
     if work is None:
         work = _Work()
     H, y, z, norms, penalized = problem.H, problem.y, problem.z, problem.norms, problem.penalized
@@ -1494,7 +1567,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             if block is None or block[0] is not working:
                 block = G = Hty = None  # the last block goes before the next one is made
                 before = gram.flops
-                block = (working, gram.block(working), gram.Hty[working])
+                block = (working, gram.block(working), gram.hty(working))
                 work.flops += gram.flops - before
             _, G, Hty = block
             w_w = w[working]
@@ -1577,6 +1650,11 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 screened[:] = False  # a screening rounding got wrong: undo it, keep sweeping
                 if not working_sets:
                     working, block = np.arange(n_features), None
+        if check.n_points == 2 and check.source == 0:
+            # the residual won: the other point's correlations are not needed (D floats)
+            check.correlations = np.ascontiguousarray(check.correlations[:, :1])
+            check.points, check.n_points = np.ascontiguousarray(check.points[:, :1]), 1
+            check.correlation = check.correlations[:, 0]
         primal, gap, floor, correlation = check.primal, check.gap, check.floor, check.correlation
         last_check = check
         # Below the rounding floor with the best dual point, the residual's own gap may stall
@@ -1600,10 +1678,9 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 break
         if screening and lam > 0.0:
             radius = np.sqrt(gap + floor)
-            bound = check.abs_theta_correlation()  # |h_jᵀθ| + ‖h_j‖·radius, in place
-            bound += norms * radius
-            newly = penalized & ~screened & (bound < half * (1.0 - _SCREEN_MARGIN))
-            del bound
+            newly = np.empty(n_features, dtype=bool)
+            _fill_screened(check.correlations, check.source, check.scale, norms, radius,
+                           half * (1.0 - _SCREEN_MARGIN), penalized, screened, newly)
             if newly.any():
                 zeroed = newly & (w != 0.0)
                 if zeroed.any():
@@ -1663,6 +1740,9 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 # support of n = 100 lost one weight at each single step, the sweeps restored it,
                 # and the fit ran out of its 10,000 sweeps at a relative gap of 1e-6 (several
                 # steps at every stall took 1.3–1.6× the time on the 500×1000 fits at λ_max/1000)
+                # the working set's Gram block (a copy of |W|² floats when W is not the cache
+                # in its order) is gathered again after the solve rather than kept through it
+                block = G = Hty = None
                 better = _polish(H, y, w, lam, penalized, z, primal, floor, reduce=reduce,
                                  steps=_POLISH_STEPS if reduce else 1)
                 size = int(np.count_nonzero(w))
@@ -1673,6 +1753,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                         w[:], residual = w_new, step
                     else:
                         step_residual = step
+                better = w_new = step = None  # (D floats, copied into w)
     work.n_screened = int(np.count_nonzero(screened))
     work.screened = screened
     return converged, n_sweeps, objective_chunks, step_chunks, primal, gap, correlation
@@ -1858,7 +1939,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     (K, D), whether each fit converged (K,), and (with ``keep_history``, else an empty list) one
     :class:`SolverResult` per penalty, whose ``n_iterations`` counts the sweeps over the working
     sets (in Gram mode, over every feature). ``w_start`` (scaled units) is the warm start of the
-    first penalty below λ_max (default: the unpenalized fit). Peak memory: H, its Gram blocks (at most a quarter
+    first penalty below λ_max (default: the unpenalized fit). Peak memory: H, its Gram blocks (at most an eighth
     of H; the whole Gram matrix in Gram mode, D² ≤ n·D) and the output.
     """
     from .coordinate_descent import _at_or_above, _result, _zero_result
