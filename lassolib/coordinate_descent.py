@@ -705,7 +705,9 @@ def _evaluate(H, y, w, l1_penalty, penalized, residual, norms, points, correlati
     """The gap of each candidate from its projected point and correlations (see _dual_gap)."""
     n_points = points.shape[1]
     gaps, distances, scales, sums = np.empty(n_points), np.empty(n_points), np.empty(n_points), np.empty(4)
-    points, correlations = np.ascontiguousarray(points), np.ascontiguousarray(correlations)
+    if not (points.flags.c_contiguous or points.flags.f_contiguous):
+        points = np.ascontiguousarray(points)  # (either order will do: no copy of a block)
+    correlations = np.ascontiguousarray(correlations)
     _point_gaps(y, w, l1_penalty, penalized, residual, norms, points, correlations, gaps, distances,
                 scales, sums)
     rss, l1, spread, yty = (float(value) for value in sums)

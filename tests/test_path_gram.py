@@ -156,13 +156,13 @@ def test_slow_plain_sweeps_fall_back(monkeypatch):
 
 
 def test_several_certificate_blocks():
-    """n·K ≤ 16 columns of n: 30000 rows give blocks of 16 penalties; every block is
+    """n·K ≤ _BLOCK_COLUMNS (8) columns of n: 30000 rows give blocks of 8 penalties; every block is
     certified. (With an unpenalized column: with every column penalized the fits are checked
     from anchors, see the tests below.)"""
     H, y = tall(6, n=30_000, d=5, intercept=True)
     penalties = penalty_grid(lambda_max(H, y, unpenalized=(0,)), n_penalties=30)
     weights, converged, results = solve_path(H, y, penalties, unpenalized=(0,))
-    assert 16 < penalties.size
+    assert 2 * lassolib.path._BLOCK_COLUMNS < penalties.size
     assert_certified(H, y, penalties, weights, converged, 1e-12, (0,))
 
 
