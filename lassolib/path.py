@@ -1154,8 +1154,8 @@ def _refined_solution(H, y, support, signs, lam, iterates=None):
     on the benchmark's 500×1000 fits at λ_max/1000 (κ up to 3e5; seeds 0 and 1) after 4–6
     solves with the factor, the first included, with KKT residuals on the support as small as
     those of a double-precision solve (at the optima of seeds 0 and 1 and of the independent
-    columns, relative to max |h_jᵀy|: 3.0e-16–4.9e-16 against 6.9e-16–1.1e-15; the factor's
-    own solution, 2e-7). Returns None when the factor fails or the residuals stop shrinking
+    columns, relative to max |h_jᵀy|: 2.8e-16–5.5e-16 against 6.9e-16–1.1e-15; the factor's
+    own solution, 2e-7–4e-7). Returns None when the factor fails or the residuals stop shrinking
     while the corrections are above ``_REFINE_GIVE_UP`` of v (κ near 2²⁴ or above), so that
     the caller solves in double precision. ``iterates``, a list, receives a copy of v after each
     solve (for :func:`lassolib.fast.refinement_residuals`)."""
