@@ -1209,18 +1209,12 @@ def _used(history, start, stop):
     return part if 2 * part.size >= history.size else part.copy()
 
 
-def _scores(correlation, half, norms):
-    """(|h_jᵀr| − λ/2) / ‖h_j‖ (−0 for a column of zeros): one new array of D, no temporary."""
-    score = np.empty(correlation.size)
-    _fill_scores(correlation, half, norms, score)
-    return score
-
-
 @jit
-def _fill_scores(correlation, half, norms, out):
-    for j in range(out.size):
-        norm = norms[j]
-        out[j] = (abs(correlation[j]) - half) / (norm if norm > 0.0 else np.inf)
+def _score(correlation, half, norm):
+    """(|h_jᵀθ| − λ/2) / ‖h_j‖ for h_jᵀθ = ``correlation`` (−0 for a column of zeros): above 0
+    for a KKT violator, the further above the stronger; below 0, the nearer 0 the closer the
+    constraint is to binding."""
+    return (abs(correlation) - half) / (norm if norm > 0.0 else np.inf)
 
 
 @jit
@@ -1229,12 +1223,7 @@ def _fill_closeness(correlations, source, scale, half, norms, eligible, out):
     of its correlations times ``scale``; −0 for a column of zeros) where ``eligible[j]``, else
     +inf: the smaller, the closer feature j's constraint is to binding."""
     for j in range(out.size):
-        if eligible[j]:
-            norm = norms[j]
-            out[j] = -((abs(correlations[j, source] * scale) - half)
-                       / (norm if norm > 0.0 else np.inf))
-        else:
-            out[j] = np.inf
+        out[j] = -_score(correlations[j, source] * scale, half, norms[j]) if eligible[j] else np.inf
 
 
 @jit
@@ -1243,9 +1232,7 @@ def _fill_screened(correlations, source, scale, norms, radius, limit, penalized,
     feature j not yet screened (θ the check's chosen dual point: column ``source`` of its
     correlations times ``scale``), one pass and no array of D floats."""
     for j in range(out.size):
-        magnitude = abs(correlations[j, source])
-        if scale != 1.0:
-            magnitude *= scale
+        magnitude = abs(correlations[j, source]) * scale  # (|c|·s = |c·s| exactly: s > 0)
         out[j] = penalized[j] and not screened[j] and magnitude + norms[j] * radius < limit
 
 
@@ -1256,8 +1243,7 @@ def _fill_violation(correlation, half, norms, eligible, out):
     for j in range(out.size):
         out[j] = np.inf
         if eligible[j]:
-            norm = norms[j]
-            score = (abs(correlation[j]) - half) / (norm if norm > 0.0 else np.inf)
+            score = _score(correlation[j], half, norms[j])
             if score > 0.0:
                 out[j] = -score
 
@@ -1303,12 +1289,10 @@ def _rebuilt_working_set(w, penalized, screened, correlation, half, norms, last_
 def _grown_working_set(working, grow, penalized, screened, correlation, half, norms):
     """``(W, grow)`` after the strongest violators outside W (at most ``grow`` of them) join it
     (``grow`` doubles when some do)."""
-    score = _scores(correlation, half, norms)
-    outside = penalized & (score > 0.0) & ~screened
-    outside[working] = False
-    candidates = np.flatnonzero(outside)
-    if candidates.size > grow:
-        candidates = candidates[np.argpartition(-score[candidates], grow - 1)[:grow]]
+    eligible = penalized & ~screened
+    eligible[working] = False
+    candidates = _smallest(lambda out: _fill_violation(correlation, half, norms, eligible, out),
+                           eligible.size, grow)
     if candidates.size:
         return np.union1d(working, candidates), 2 * grow
     return working, grow
