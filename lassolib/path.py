@@ -465,8 +465,8 @@ _FIRST_SWEEPS = 8
 _BLOCK_COPY = 1 << 14
 
 #: The single-precision chunks of the support-and-sign system (:func:`_refined_solution`) hold
-#: at most this many floats (32 kB; at least 8 rows).
-_BLOCK_COPY_SINGLE = 1 << 13
+#: at most this many floats (16 kB; at least 8 rows).
+_BLOCK_COPY_SINGLE = 1 << 12
 
 #: At most this many active-set steps in a support-and-sign solve (:func:`_polish`) that a
 #: second stall asks for with the same support and signs: each step goes to the minimizer on the
@@ -1168,6 +1168,7 @@ def _refined_solution(H, y, support, signs, lam, iterates=None):
     for _, chunk in _row_chunks(H, support, scale):
         packed = lapack.ssfrk(m, chunk.shape[0], 1.0, chunk, 1.0, packed, trans="T",
                               overwrite_c=1)
+    del chunk  # (the chunks' buffer, not needed by the factor and the corrections)
     factor, info = lapack.spftrf(m, packed, overwrite_a=1)
     del packed
     if info != 0:
@@ -1643,9 +1644,11 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             check.correlation = check.correlations[:, 0]
         primal, gap, floor, correlation = check.primal, check.gap, check.floor, check.correlation
         last_check = check
+        # (the indices of the checked features, and the second point: not kept through a solve)
+        partial, features, extra = features is not None, None, None
         # Below the rounding floor with the best dual point, the residual's own gap may stall
         # just above the floor (rounding): after 3 checks without halving it, accept.
-        if features is None and gap <= floor:
+        if not partial and gap <= floor:
             stalls = stalls + 1 if check.plain_gap > 0.5 * best_plain else 0
             best_plain = min(best_plain, check.plain_gap)
             if stalls >= 3:
@@ -1653,12 +1656,12 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 break
         if keep_history and done:
             objective_chunks[-1][-1] = primal
-        if features is None and check.certified(tolerance):
+        if not partial and check.certified(tolerance):
             converged = True
             break
         if n_sweeps >= max_sweeps:
             break
-        if max_checks is not None and features is None:
+        if max_checks is not None and not partial:
             max_checks -= 1
             if max_checks <= 0:
                 break
@@ -1729,6 +1732,9 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 # the working set's Gram block (a copy of |W|² floats when W is not the cache
                 # in its order) is gathered again after the solve rather than kept through it
                 block = G = Hty = None
+                # and so are the Anderson iterates (K vectors of n or of |W|): they start again
+                snapshots = weight_snapshots = _NO_SNAPSHOTS
+                snapshot_key = None
                 better = _polish(H, y, w, lam, penalized, z, primal, floor, reduce=reduce,
                                  steps=_POLISH_STEPS if reduce else 1)
                 size = int(np.count_nonzero(w))
@@ -1858,7 +1864,7 @@ def _certify_block(problem, lams, W, budget=0, extras=None):
         W_used = W[used]
         for rows, chunk in _row_chunks(H, used, size_limit=_BLOCK_COPY_SINGLE):
             R[rows] = chunk @ W_used
-        del W_used
+        del W_used, chunk
     else:
         R = (W.T @ H.T).T
     np.subtract(y[:, None], R, out=R)
