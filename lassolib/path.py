@@ -393,11 +393,15 @@ class _GramCache:
             self.size = 0
             self.Hty, self._hty = None, np.empty(0)  # (Hᵀy)_j at slot[j]
         # The Gram form pays when a working set is small next to n (a sweep costs |W|² instead
-        # of n·|W|); its memory stays below an eighth of H. (A quarter, until 2026-11-28: the
-        # 500×1000 paths of `make bench` then peaked at 2.5 MB, celer's at 2.4, and now at 1.9
-        # to 2.0 MB, in the same time: 0.98–1.03× over two alternations, and the same total
-        # over 12 single fits at λ_max/10 and /100, seeds 1–3, independent and correlated.)
-        self.limit = int(np.sqrt(H.size / 8.0))
+        # of n·|W|); its memory stays below an eighth of H (a quarter until 2026-11-28: the
+        # 500×1000 paths of `make bench` then peaked at 2.5 MB, celer's at 2.4, and then at 1.9
+        # to 2.0 MB, in the same time) and below 8·(n + D) floats, about as much as the fit
+        # holds besides (vectors of n and of D), so that it never multiplies a fit's peak: on
+        # the correlated 500×1000 fit at λ_max/10 (208 cached features, a working set of 168)
+        # the fit peaked at 772 kB, skglm's at 152, and now at 119 kB (109 features at most), in
+        # 1.04–1.12× the time (seeds 0–2, 7 alternations; at λ_max/100, on the independent
+        # columns and on both paths 0.98–1.04×; the paths' peaks fell from 1.9 to 1.4–1.5 MB).
+        self.limit = int(min(np.sqrt(H.size / 8.0), np.sqrt(8.0 * (n_samples + n_features))))
 
     def hty(self, features):
         """:math:`(H^\top y)_j` for the features (all in the cache)."""
@@ -1940,8 +1944,9 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     (K, D), whether each fit converged (K,), and (with ``keep_history``, else an empty list) one
     :class:`SolverResult` per penalty, whose ``n_iterations`` counts the sweeps over the working
     sets (in Gram mode, over every feature). ``w_start`` (scaled units) is the warm start of the
-    first penalty below λ_max (default: the unpenalized fit). Peak memory: H, its Gram blocks (at most an eighth
-    of H; the whole Gram matrix in Gram mode, D² ≤ n·D) and the output.
+    first penalty below λ_max (default: the unpenalized fit). Peak memory: H, its Gram blocks (at
+    most an eighth of H and 8·(n + D) floats; the whole Gram matrix in Gram mode, D² ≤ n·D) and
+    the output.
     """
     from .coordinate_descent import _at_or_above, _result, _zero_result
 

@@ -485,17 +485,24 @@ def test_gram_cache_keeps_no_vector_of_D_for_hty():
     np.testing.assert_allclose(full.hty(np.array([3, 4])), H[:, [3, 4]].T @ y, rtol=1e-12)
 
 
-def test_a_correlated_fit_releases_what_a_solve_does_not_need():
+@pytest.mark.parametrize("ratio", [10, 100])
+def test_a_correlated_fit_peaks_below_a_twentieth_of_H(ratio):
     """On the benchmark's correlated 500×1000 problem (make_sparse_regression(500, 1000, 100,
-    correlation=0.9, seed=0)) at λ_max/100 the peak comes during a support-and-sign solve
-    (|S| = 207: a packed system of 86 kB). The working-set fit no longer keeps its Anderson
-    iterates (20 kB), the checked features' indices (7.6 kB) and the check's second point through
-    the solve, nor the solve its chunks' buffer through the corrections, and the chunks are 16 kB:
-    the peak was 254 kB with one BLAS thread (246 with two); now 188 (184); skglm's in `make
-    bench` (2026-11-28 16:19): 193 kB."""
+    correlation=0.9, seed=0)), one BLAS thread (two give close figures: 246 and 184 kB below).
+
+    At λ_max/10 the Gram cache held 208 features (346 kB) and a gathered block of the working
+    set's 168 (226 kB): the fit peaked at 772 kB, skglm's at 152 (`make bench`, 2026-11-28
+    16:19). The cache now holds at most 8·(n + D) floats (109 features), so this fit sweeps in
+    residual form: 119 kB.
+
+    At λ_max/100 the peak comes during a support-and-sign solve (|S| = 207: a packed system of
+    86 kB). The working-set fit no longer keeps its Anderson iterates (20 kB), the checked
+    features' indices (7.6 kB) and the check's second point through the solve, nor the solve its
+    chunks' buffer through the corrections, and the chunks are 16 kB: the peak was 254 kB
+    (skglm: 193); now 188."""
     H, y, _ = lassolib.make_sparse_regression(500, 1000, 100, correlation=0.9, seed=0)
     H = np.asfortranarray(H)
-    lam = lassolib.lambda_max(H, y) / 100
+    lam = lassolib.lambda_max(H, y) / ratio
     lassolib.lasso_coordinate_descent(H, y, lam)  # the compiled loops, outside the measurement
     peak = peak_bytes(lambda: lassolib.lasso_coordinate_descent(H, y, lam))
     assert peak <= 0.05 * H.nbytes, f"peak {peak / 1e3:.0f} kB"
