@@ -469,7 +469,8 @@ _FIRST_SWEEPS = 8
 _BLOCK_COPY = 1 << 14
 
 #: The single-precision chunks of the support-and-sign system (:func:`_refined_solution`) hold
-#: at most this many floats (16 kB; at least 8 rows).
+#: at most this many floats (16 kB; at least 8 rows), and so do the double-precision chunks of
+#: a path certificate's product over its used columns (:func:`_certify_block`: 32 kB).
 _BLOCK_COPY_SINGLE = 1 << 12
 
 #: At most this many active-set steps in a support-and-sign solve (:func:`_polish`) that a
