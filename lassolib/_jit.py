@@ -9,8 +9,8 @@ rounding).
 Compiled code is cached on disk (next to the module, or in numba's user cache directory) so that
 the next session starts at once. When no cache location is writable (a read-only install with a
 read-only home, say), numba refuses to decorate with ``cache=True``; ``jit`` then compiles
-without the disk cache (each session compiles again, about a second) and records it in
-:data:`DISK_CACHE`.
+without the disk cache (each session then compiles again: a few seconds, the cold first-call
+time that ``make bench`` reports) and records it in :data:`DISK_CACHE`.
 """
 
 import contextlib

@@ -33,6 +33,7 @@ from .coordinate_descent import (
     DEFAULT_TOLERANCE,
     _EPS,
     _check_entry,
+    _copy_into,
     _gram_sweep,
     _gram_sweeps,
     _Scaled,
@@ -775,8 +776,9 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
             latest = fresh  # snapshots since the start or the last Anderson step
             fresh += 1
             row = latest % K
-            snapshots[row, :] = w
-            snapshots[K + row, :] = Gw
+            for j in range(n_features):  # (element by element: see _copy_into)
+                snapshots[row, j] = w[j]
+                snapshots[K + row, j] = Gw[j]
             if fresh >= K:
                 # celer's extrapolation: (UᵀU) z = 1 with U the residual differences, UᵀU =
                 # Δwᵀ G Δw = Δw · Δ(Gw)ᵀ (oldest first), c = z / Σz, v = Σ c_k w_{k+1}
@@ -827,7 +829,8 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
                                 if value < primal - 1e-13 * (abs(primal) + yty):
                                     # (Gw recomputed: Σ c_k (Gw)_k carries the rounding of
                                     # the c_k, which can be large)
-                                    w[:] = extra
+                                    for j in range(n_features):
+                                        w[j] = extra[j]
                                     for j in range(n_features):
                                         Gw[j] = np.dot(G[j, :], w)
                                     fresh = 0
@@ -974,7 +977,7 @@ def _subset_sweeps_accelerated(
             if np.isfinite(then) and then < now * (1.0 - 1e-13):
                 for k in range(subset.shape[0]):
                     w[subset[k]] = w_acc[k]
-                residual[:] = r_acc
+                _copy_into(residual, r_acc)
     return done, met, count, accelerated_at, 0
 
 
@@ -1015,8 +1018,8 @@ def _gram_sweeps_accelerated(
             # (an improvement at the level of rounding is not one: it would only move w about
             # near the floor)
             if np.isfinite(then) and then < now - 1e-13 * (abs(now) + yty):
-                w[:] = w_acc
-                Gw[:] = G_acc
+                _copy_into(w, w_acc)
+                _copy_into(Gw, G_acc)
     return done, met, count, accelerated_at, products
 
 

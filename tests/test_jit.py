@@ -177,3 +177,60 @@ def test_one_column_or_one_row_compiles_without_a_performance_warning(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "no performance warning" in done.stdout
+
+
+FIRST_CALLS = """
+import json
+from numba.core import event
+
+compiled, stack, shape_checks = set(), [], set()
+
+
+class Listener(event.Listener):
+    def on_start(self, ev):
+        name = ev.data["dispatcher"].py_func.__qualname__
+        if "raise_with_shape_context" in name:
+            shape_checks.add(" < ".join(reversed(stack)))
+        stack.append(name)
+        compiled.add(name)
+
+    def on_end(self, ev):
+        stack.pop()
+
+
+event.register("numba:compile", Listener())
+import numpy as np
+import lassolib
+import lassolib.fast as fast
+
+for n, d, k, correlation in [(30, 8, 3, 0.0), (40, 200, 5, 0.0), (60, 100, 10, 0.9), (300, 20, 5, 0.0)]:
+    H, y, _ = lassolib.make_sparse_regression(n, d, k, correlation=correlation, seed=1)
+    lam_max = lassolib.lambda_max(H, y)
+    for ratio in (10, 1000):
+        lassolib.lasso_coordinate_descent(H, y, lam_max / ratio)
+        lassolib.lasso_coordinate_descent(H, y, lam_max / ratio, unpenalized=(0,))
+    lassolib.lasso_coordinate_descent(H, y, lam_max / 10, method="cyclic")
+    lassolib.lasso_path(H, y, n_penalties=10)
+    lassolib.lasso_path(H, y, n_penalties=10, unpenalized=(0,))
+    fast.technique_table(H, y, lam_max / 100)
+print(json.dumps({"compiled": sorted(compiled), "shape_checks": sorted(shape_checks)}))
+"""
+
+
+@pytest.mark.skipif(not _jit.JIT_ENABLED, reason="only compiled loops are compiled")
+def test_the_compiled_loops_compile_no_slice_shape_check(tmp_path):
+    """No compiled loop assigns an array to a slice (they copy with ``_copy_into``): numba
+    compiles such an assignment with a shape check whose error message is formatted in compiled
+    code, and that formatting took 2.5–3 s of a cold first call. Checked with numba's compile
+    events in a fresh cache, over the solvers' loops (which must all be seen compiling)."""
+    import json
+
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", FIRST_CALLS], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    for loop in ("_gram_path_sweeps", "_gram_sweeps_accelerated", "_subset_sweeps_accelerated",
+                 "_gram_sweeps", "_subset_sweeps", "_support_residual", "_coordinate_descent_sweeps"):
+        assert loop in seen["compiled"], loop
+    assert seen["shape_checks"] == [], seen["shape_checks"]
