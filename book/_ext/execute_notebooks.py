@@ -18,6 +18,20 @@ from nbclient import NotebookClient
 BOOK = pathlib.Path(__file__).resolve().parents[1]
 
 
+def merged_streams(outputs):
+    """The outputs with consecutive stream outputs of the same name (stdout, stderr) merged into
+    one: how a cell's prints are split into messages depends on timing, so the stored notebook
+    would otherwise change from run to run (nbval compares them merged too)."""
+    merged = []
+    for output in outputs:
+        if (output.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                and merged[-1].name == output.name):
+            merged[-1].text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def execute(path):
     notebook = nbformat.read(path, as_version=4)
     start = time.perf_counter()
@@ -33,6 +47,8 @@ def execute(path):
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            cell.outputs = merged_streams(cell.outputs)
     nbformat.write(notebook, path)
     size = path.stat().st_size
     shown = path.relative_to(BOOK.parent) if path.is_relative_to(BOOK.parent) else path
