@@ -792,7 +792,8 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
                             total += ((snapshots[ra1, j] - snapshots[ra0, j])
                                       * (snapshots[K + rb1, j] - snapshots[K + rb0, j]))
                         A[a, b] = total
-                z, ok = _small_solve(A, ones)
+                # (the default pivot, passed: one compile of _small_solve for both its callers)
+                z, ok = _small_solve(A, ones, 1e-14)
                 if ok:
                     total = np.sum(z)
                     if np.isfinite(total) and total != 0.0:
@@ -950,6 +951,7 @@ def _subset_sweeps_accelerated(
     far; ``products``: 0 here, the Gram form's products with G for :class:`_Work`)."""
     K = snapshots.shape[0]
     done, met = 0, False
+    no_gram = np.empty((0, 0))  # (not the module's _NO_GRAM: a global is a read-only constant here)
     while done < budget:
         step = min(K, budget - done) if anderson else budget - done
         ran, met = _subset_sweeps(
@@ -963,7 +965,9 @@ def _subset_sweeps_accelerated(
             break
         if anderson and count - accelerated_at >= K:
             accelerated_at = count
-            c, ok = _anderson_coefficients(snapshots, count, _NO_GRAM, False)
+            # (``not anderson``, False here, is a variable: with the literal False numba would
+            # compile _anderson_coefficients once more, for that literal)
+            c, ok = _anderson_coefficients(snapshots, count, no_gram, not anderson)
             if not ok:
                 continue
             r_acc = _combination(c, snapshots, count)
@@ -1003,7 +1007,8 @@ def _gram_sweeps_accelerated(
             break
         if anderson and count - accelerated_at >= K:
             accelerated_at = count
-            c, ok = _anderson_coefficients(snapshots, count, G, True)
+            # (``anderson``, True here: a variable, not a literal; see _subset_sweeps_accelerated)
+            c, ok = _anderson_coefficients(snapshots, count, G, anderson)
             if not ok:
                 continue
             w_acc = _combination(c, snapshots, count)
