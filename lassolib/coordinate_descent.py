@@ -722,8 +722,10 @@ def _evaluate(H, y, w, l1_penalty, penalized, residual, norms, points, correlati
     if not (points.flags.c_contiguous or points.flags.f_contiguous):
         points = np.ascontiguousarray(points)  # (either order will do: no copy of a block)
     correlations = np.ascontiguousarray(correlations)
-    _point_gaps(y, w, l1_penalty, penalized, residual, norms, points, correlations, gaps, distances,
-                scales, sums)
+    # (w contiguous: a column of a path's block of weights is strided, and numba would compile
+    # _point_gaps once more for it; a copy of D floats then)
+    _point_gaps(y, np.ascontiguousarray(w), l1_penalty, penalized, residual, norms, points,
+                correlations, gaps, distances, scales, sums)
     rss, l1, spread, yty = (float(value) for value in sums)
     primal = rss + l1_penalty * l1
     plain_gap = float(gaps[0])

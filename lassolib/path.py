@@ -360,7 +360,8 @@ def _gram_of_columns(H, columns, old=0, y=None):
         square = blas.dsyrk(1.0, chunk[:, old:], beta=1.0, c=square, trans=1, overwrite_c=1)
         if y is not None:
             Hty += chunk[:, old:].T @ y[rows]
-    _mirror_upper(square)
+    if new > 1:  # (a 1×1 block, which numba types as C-ordered, would compile it once more)
+        _mirror_upper(square)
     return cross, square, Hty
 
 
