@@ -169,9 +169,7 @@ def _gram_sweeps(
         objective_history[sweep + 1] = rss + l1_penalty * penalty
         max_step_history[sweep] = max_step
         if n_snapshots > 0:
-            row = (offset + sweep) % n_snapshots
-            for j in range(n_features):  # (element by element: see _copy_into)
-                snapshots[row, j] = w[j]
+            _copy_into(snapshots[(offset + sweep) % n_snapshots], w)
         if max_step < tolerance:
             return sweep + 1, True
     return max_sweeps, False

@@ -777,9 +777,8 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
             latest = fresh  # snapshots since the start or the last Anderson step
             fresh += 1
             row = latest % K
-            for j in range(n_features):  # (element by element: see _copy_into)
-                snapshots[row, j] = w[j]
-                snapshots[K + row, j] = Gw[j]
+            _copy_into(snapshots[row], w)
+            _copy_into(snapshots[K + row], Gw)
             if fresh >= K:
                 # celer's extrapolation: (UᵀU) z = 1 with U the residual differences, UᵀU =
                 # Δwᵀ G Δw = Δw · Δ(Gw)ᵀ (oldest first), c = z / Σz, v = Σ c_k w_{k+1}
@@ -831,8 +830,7 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
                                 if value < primal - 1e-13 * (abs(primal) + yty):
                                     # (Gw recomputed: Σ c_k (Gw)_k carries the rounding of
                                     # the c_k, which can be large)
-                                    for j in range(n_features):
-                                        w[j] = extra[j]
+                                    _copy_into(w, extra)
                                     for j in range(n_features):
                                         Gw[j] = np.dot(G[j, :], w)
                                     fresh = 0
@@ -886,9 +884,9 @@ def _extrapolated(snapshots, count, G=None):
 
 
 @jit
-def _extrapolation_solve(snapshots, count, G, use_gram):
+def _extrapolation_solve(snapshots, count, G):
     """z solving (U M Uᵀ) z = 1 for the differences U of the ring buffer's rows (oldest first),
-    M = G with ``use_gram``, else the identity; (z, ok) as :func:`_small_solve` (ok False only
+    M = G, or the identity when G is empty (0×0: the snapshots are residuals); (z, ok) as :func:`_small_solve` (ok False only
     when the system is exactly singular)."""
     K, m = snapshots.shape
     U = np.empty((K - 1, m))
@@ -897,7 +895,7 @@ def _extrapolation_solve(snapshots, count, G, use_gram):
         for i in range(m):
             U[a, i] = snapshots[now, i] - snapshots[before, i]
     V = U
-    if use_gram:
+    if G.shape[0] > 0:
         V = np.dot(U, G)
     system = np.empty((K - 1, K - 1))
     for a in range(K - 1):
@@ -925,9 +923,9 @@ def _combination(c, snapshots, count):
 
 
 @jit
-def _anderson_coefficients(snapshots, count, G, use_gram):
+def _anderson_coefficients(snapshots, count, G):
     """c = z / Σz for the z of :func:`_extrapolation_solve`, and whether it exists (finite, Σz ≠ 0)."""
-    z, ok = _extrapolation_solve(snapshots, count, G, use_gram)
+    z, ok = _extrapolation_solve(snapshots, count, G)
     total = 0.0
     for a in range(z.shape[0]):
         total += z[a]
@@ -966,9 +964,7 @@ def _subset_sweeps_accelerated(
             break
         if anderson and count - accelerated_at >= K:
             accelerated_at = count
-            # (``not anderson``, False here, is a variable: with the literal False numba would
-            # compile _anderson_coefficients once more, for that literal)
-            c, ok = _anderson_coefficients(snapshots, count, no_gram, not anderson)
+            c, ok = _anderson_coefficients(snapshots, count, no_gram)
             if not ok:
                 continue
             r_acc = _combination(c, snapshots, count)
@@ -1008,8 +1004,7 @@ def _gram_sweeps_accelerated(
             break
         if anderson and count - accelerated_at >= K:
             accelerated_at = count
-            # (``anderson``, True here: a variable, not a literal; see _subset_sweeps_accelerated)
-            c, ok = _anderson_coefficients(snapshots, count, G, anderson)
+            c, ok = _anderson_coefficients(snapshots, count, G)
             if not ok:
                 continue
             w_acc = _combination(c, snapshots, count)
@@ -1034,9 +1029,8 @@ def _extrapolation_coefficients(snapshots, count, G=None):
     K = snapshots.shape[0]
     if K < 2 or count < K:
         return None
-    gram = G is not None
-    c, ok = _anderson_coefficients(snapshots, count, np.ascontiguousarray(G) if gram else _NO_GRAM,
-                                   gram)
+    c, ok = _anderson_coefficients(snapshots, count,
+                                   _NO_GRAM if G is None else np.ascontiguousarray(G))
     if not ok:
         return None
     return [(count - K + i) % K for i in range(K)], c

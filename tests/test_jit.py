@@ -252,8 +252,9 @@ def test_the_compiled_loops_compile_no_slice_shape_check(first_calls):
 @pytest.mark.skipif(not _jit.JIT_ENABLED, reason="only compiled loops are compiled")
 def test_the_extrapolation_helpers_compile_once_for_all_their_callers(first_calls):
     """The Anderson and extrapolation helpers are called from the residual-form and the
-    Gram-form sweeps and from Python with the same argument types (no literal True/False, no
-    read-only global array, no omitted default), so numba compiles each once: three versions of
+    Gram-form sweeps and from Python with the same argument types (no literal flag: an empty G
+    means no Gram matrix; no read-only global array, no omitted default), so numba compiles each
+    once: three versions of
     ``_anderson_coefficients`` and two of ``_small_solve`` took about 1.5 s of a wide problem's
     cold first fit (7.9–8.1 s, now 6.3–6.8 s on this machine). Likewise ``_mirror_upper`` (a 1×1
     block is typed C-ordered) and ``_point_gaps`` (a path's strided column of weights): a wide

@@ -14,22 +14,9 @@ import time
 import nbformat
 from kernel_transport import CONFIG as KERNEL_CONFIG  # encrypted kernel transport, no ipykernel warning
 from nbclient import NotebookClient
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
 BOOK = pathlib.Path(__file__).resolve().parents[1]
-
-
-def merged_streams(outputs):
-    """The outputs with consecutive stream outputs of the same name (stdout, stderr) merged into
-    one: how a cell's prints are split into messages depends on timing, so the stored notebook
-    would otherwise change from run to run (nbval compares them merged too)."""
-    merged = []
-    for output in outputs:
-        if (output.output_type == "stream" and merged and merged[-1].output_type == "stream"
-                and merged[-1].name == output.name):
-            merged[-1].text += output.text
-        else:
-            merged.append(output)
-    return merged
 
 
 def execute(path):
@@ -47,8 +34,10 @@ def execute(path):
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
-        if cell.cell_type == "code":
-            cell.outputs = merged_streams(cell.outputs)
+    # Consecutive stream outputs merged into one: how a cell's prints are split into messages
+    # depends on timing, so the stored notebook would otherwise change from run to run (nbval
+    # compares them merged too).
+    CoalesceStreamsPreprocessor().preprocess(notebook, {})
     nbformat.write(notebook, path)
     size = path.stat().st_size
     shown = path.relative_to(BOOK.parent) if path.is_relative_to(BOOK.parent) else path
