@@ -327,12 +327,14 @@ def _support_correlation(H, y, support, v, e, out):
 @jit
 def _column_norms(H, support):
     """The Euclidean norms of the columns ``support`` of H (no copy of them)."""
-    out = np.zeros(support.size)
+    out = np.empty(support.size)
     for k in range(support.size):
         j = support[k]
+        total = 0.0
         for i in range(H.shape[0]):
-            out[k] += H[i, j] * H[i, j]
-    return np.sqrt(out)
+            total += H[i, j] * H[i, j]
+        out[k] = np.sqrt(total)
+    return out
 
 
 @jit
@@ -691,7 +693,8 @@ def _gram_gap_estimate(G, Hty, w, Gw, rss, v, Gv, penalized, l1_penalty, unpenal
                 d_j += alpha[a]
         cross += (Hty[j] - Gw[j]) * d_j
         quadratic += d_j * Gd_j
-    distance = (1.0 - s) ** 2 * rss + 2.0 * s * (1.0 - s) * cross + s * s * quadratic
+    # (squares as products: ``** 2`` cost the first call in Gram mode about 0.1 s of compiling)
+    distance = (1.0 - s) * (1.0 - s) * rss + 2.0 * s * (1.0 - s) * cross + s * s * quadratic
     if distance < 0.0:
         distance = 0.0
     terms = 0.0
@@ -705,7 +708,7 @@ def _gram_gap_estimate(G, Hty, w, Gw, rss, v, Gv, penalized, l1_penalty, unpenal
     # 2|w_j| times that; ‖r‖² = ‖y‖² − 2wᵀHᵀy + wᵀGw by about ε(‖y‖² + 2|w|ᵀ|Hᵀy| + |w|ᵀ|Gw|),
     # which enters the gap through (1 − s)² only.
     eps = 2.220446049250313e-16
-    return distance + terms, eps * (2.0 * size_c + (1.0 - s) ** 2 * size_rss)
+    return distance + terms, eps * (2.0 * size_c + (1.0 - s) * (1.0 - s) * size_rss)
 
 
 @jit
@@ -748,11 +751,17 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
     n_features = G.shape[0]
     n_unpenalized = unpenalized.shape[0]
     half = l1_penalty / 2.0
-    alpha = np.zeros(n_unpenalized)
+    # (np.empty and loops, not np.zeros, np.ones or np.sum: numba compiles each of those once
+    # per process, and only this loop needs them on a first call in Gram mode)
+    alpha = np.empty(n_unpenalized)
+    for a in range(n_unpenalized):
+        alpha[a] = 0.0
     c = np.empty(n_features)
     K = snapshots.shape[0] // 2
     Gv = np.empty(n_features)
-    ones = np.ones(max(K - 1, 1))
+    ones = np.empty(max(K - 1, 1))
+    for a in range(ones.shape[0]):
+        ones[a] = 1.0
     fresh = 0
     for sweep in range(max_sweeps):
         max_step = _gram_sweep(G, Hty, w, Gw, penalized, half)
@@ -795,7 +804,9 @@ def _gram_path_sweeps(G, Hty, yty, w, Gw, penalized, l1_penalty, unpenalized, M,
                 # (the default pivot, passed: one compile of _small_solve for both its callers)
                 z, ok = _small_solve(A, ones, 1e-14)
                 if ok:
-                    total = np.sum(z)
+                    total = 0.0
+                    for a in range(z.shape[0]):
+                        total += z[a]
                     if np.isfinite(total) and total != 0.0:
                         for j in range(n_features):
                             extra[j] = 0.0
@@ -904,7 +915,10 @@ def _extrapolation_solve(snapshots, count, G):
             for i in range(m):
                 total += V[a, i] * U[b, i]
             system[a, b] = total
-    return _small_solve(system, np.ones(K - 1), 0.0)
+    ones = np.empty(K - 1)
+    for a in range(K - 1):
+        ones[a] = 1.0
+    return _small_solve(system, ones, 0.0)
 
 
 _NO_GRAM = np.empty((0, 0))
@@ -914,7 +928,9 @@ _NO_GRAM = np.empty((0, 0))
 def _combination(c, snapshots, count):
     """``Σ_k c_k · row k+1`` of the ring buffer read oldest first (see :func:`_extrapolated`)."""
     K, m = snapshots.shape
-    out = np.zeros(m)
+    out = np.empty(m)
+    for i in range(m):
+        out[i] = 0.0
     for a in range(K - 1):
         row = (count - K + a + 1) % K
         for i in range(m):
@@ -931,8 +947,9 @@ def _anderson_coefficients(snapshots, count, G):
         total += z[a]
     if not ok or not np.isfinite(total) or total == 0.0:
         return z, False
-    c = z / total
+    c = np.empty(z.shape[0])
     for a in range(c.shape[0]):
+        c[a] = z[a] / total
         if not np.isfinite(c[a]):
             return c, False
     return c, True
