@@ -152,3 +152,37 @@ def test_peak_memory_sees_the_arrays_that_numba_compiled_code_creates(bench):
     assert traced >= 8_000_000
     traced, _ = bench.peak_memory(lambda: make(1_000))
     assert traced < 1_000_000
+
+
+def test_calibration_when_no_tol_meets_the_target(bench, monkeypatch):
+    """A peer whose certified gap stops improving above the target is timed at the coarsest tol
+    that reaches (within 10%) the smallest gap it reached, not at the tol of the smallest gap
+    itself: the plateau's last digits are rounding noise, and finer tols only cost time."""
+    # a fake solver whose gap falls with tol down to a plateau of 2e-12 (with noise below 10%)
+    plateau = {1e-9: 2.2e-12, 1e-10: 2.10e-12, 1e-11: 2.09e-12, 1e-12: 2.11e-12, 1e-13: 2.05e-12,
+               1e-14: 2.08e-12}
+    gap_of = lambda tol: plateau.get(tol, max(tol * 10.0, 2.10e-12))  # noqa: E731
+    ran = []
+
+    def fake_solve(problem, solver, task, penalties, tol, inject=None):
+        def run():
+            ran.append(tol)
+            return np.array([[tol]])
+        return run
+
+    class FakeProblem:
+        def certify(self, W, penalties):
+            return np.array([gap_of(float(W[0, 0]))]), np.array([1.0])
+
+    monkeypatch.setattr(bench, "solve", fake_solve)
+    points = []
+    answer, tried = bench.calibrate(FakeProblem(), "fake", "single", np.array([1.0]), 1e-12, None,
+                                    points, budget=1e9)
+    # it starts at 1e-10 (four steps coarser than the target) and refines until three steps stall
+    # (1e-11, 1e-12, 1e-13); then it searches coarser from the plateau: 1e-9 reaches
+    # 2.2e-12 <= 1.1 * 2.05e-12, and 1e-8 (gap 1e-7) does not
+    assert answer.tol == 1e-9, [(a.tol, a.gap) for a in tried]
+    assert answer.gap == pytest.approx(2.2e-12)
+    assert min(a.gap for a in tried) == pytest.approx(2.05e-12)
+    assert ran == [1e-10, 1e-11, 1e-12, 1e-13, 1e-9, 1e-8]
+    assert len(points) == len(tried)
