@@ -391,8 +391,8 @@ def calibrate(problem, solver, task, penalties, target, inject, points, budget):
         else:
             # None met the target (the answer is flagged): the coarsest tol whose gap is within
             # 10% (the stall rule above) of the smallest this peer reached, searched coarser too.
-            # Its gap stops improving at some tol, and a finer one only costs time (the smallest
-            # gap itself picked, by rounding noise, tols up to 3 steps finer and 1.5x slower).
+            # Its gap stops improving at some tol, and a finer one only costs time (picking the
+            # smallest gap itself chose tols up to 5 steps finer, for gaps less than 10% smaller).
             reached = 1.1 * min(answer.gap for answer in tried.values())
             k = min(i for i in tried if tried[i].gap <= reached)
             while k > 0 and attempt(k - 1).gap <= reached:

@@ -864,7 +864,8 @@ def lasso_coordinate_descent(
 
     **Stopping rule (scale-free, certified).** Each sweep records its largest change of the
     fitted values, :math:`\max_j |\Delta w_j|\,\lVert h_j\rVert`. When that is small compared with
-    :math:`\sqrt{\text{tolerance}\cdot P(w)}`, or every 64–256 sweeps, the solver computes the
+    :math:`\sqrt{\text{tolerance}\cdot P(w)}`, or every 64–256 sweeps (16–256 sweeps of the
+    working set with ``method="working_set"``), the solver computes the
     duality gap of :func:`lassolib.certificate` (gap ≥ P(w) − min P) and stops when
 
     .. math:: \text{gap} \le \text{tolerance} \cdot P(w) ,
@@ -899,7 +900,8 @@ def lasso_coordinate_descent(
         ``"working_set"`` runs the same update over a working set, as :func:`lasso_path` does
         for each penalty: the nonzero weights and the strongest KKT violators, grown in bounded
         steps, in Gram form when the set is small next to n, with gap-safe screening, Anderson
-        acceleration, a dual point extrapolated from the last 5 residuals (celer's), which
+        acceleration, a dual point extrapolated from the residuals of the last 5 sweeps (celer's
+        extrapolation, which takes those of its last 6 gap checks), which
         certifies the gap sooner, and, when a gap check does not halve the gap, a solve for the
         minimizer with the current support and signs (see ``path._working_set_fit`` and
         :mod:`lassolib.fast`);

@@ -82,7 +82,8 @@ class FastResult:
     flops : int
         A deterministic work count: n per residual-form update, |W| per Gram-form update,
         2·n per feature checked and dual point in a gap check (and for the correlations of
-        λ_max), and n·|new|·(|old| + |new|) to extend a Gram block.
+        λ_max), n·|new|·(|old| + |new|) to extend a Gram block, and n·|S|·(|S| + 2) per
+        support-and-sign solve.
     techniques : tuple of str
         The techniques switched on (a subset of :data:`TECHNIQUES`).
     """

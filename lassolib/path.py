@@ -858,7 +858,8 @@ class _Work:
 
     ``n_updates``: coordinate updates (one per coordinate visited in a sweep); ``flops``: n per
     residual-form update, |W| per Gram-form update, 2·n per feature per dual point in a gap
-    check, n·(new)·(old + new) per Gram-block extension (n·D² for a whole Gram matrix);
+    check, n·(new)·(old + new) per Gram-block extension (n·D² for a whole Gram matrix),
+    n·|S|·(|S| + 2) per support-and-sign solve;
     ``n_gap_checks``: gap checks; ``n_screened``: features screened when the solve ended.
     """
 
