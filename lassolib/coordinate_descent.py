@@ -892,7 +892,9 @@ def lasso_coordinate_descent(
     max_sweeps : int >= 1, default 10000
         The budget of whole sweeps.
     w0 : array_like of shape (n_features,), optional
-        Warm start; zeros by default. Ignored when λ ≥ λ_max.
+        Warm start. Without it, ``method="cyclic"`` starts from zeros and ``"working_set"``
+        from the least-squares fit of the unpenalized columns (zeros when every column is
+        penalized). Ignored when λ ≥ λ_max.
     unpenalized : tuple of int, default ()
         Columns never penalized (the UW course's intercept is ``unpenalized=(0,)``).
     method : {"working_set", "cyclic"}, default "working_set"
