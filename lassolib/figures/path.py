@@ -99,10 +99,10 @@ def plot_path(ratios, weights, names, *, current=None, ax=None, ylabel=r"$w_j$",
 
 
 def plot_sweep_counts(ratios, warm, cold, *, ax=None):
-    """Coordinate-descent sweeps per λ: warm-started path against cold starts from zero."""
+    """Coordinate-descent sweeps per λ: warm-started path against cold starts (each λ on its own)."""
     ax = new_axes(ax)
     ratios = np.asarray(ratios, dtype=float)
-    for k, (counts, label) in enumerate(((cold, "cold start (from w = 0)"),
+    for k, (counts, label) in enumerate(((cold, "cold start (each λ on its own)"),
                                          (warm, "warm start (previous λ)"))):
         ax.plot(ratios, counts, label=label, markersize=4, **style_for(k))
     ax.set_xscale("log")
