@@ -253,3 +253,48 @@ def test_the_step_limit_in_the_message_is_the_true_one(problem):
     assert result.converged
     with pytest.warns(ConvergenceWarning, match="diverged"):
         ridge_gradient_descent(H, y, lam, step_size=1.2 * exact_limit, n_iterations=100_000)
+
+
+@pytest.mark.parametrize("factor", [1.001, 1.01, 1.1])
+def test_a_step_just_above_the_limit_is_reported_as_divergence(problem, factor):
+    """Just above 2/L the objective grows slowly (at 1.01 · 2/L on the book's problem it was
+    2.6e57 after 3000 steps, below the overflow test); it first rises within a few steps, and a
+    rise, which a step below 2/L never causes, is reported as a divergence, not as a budget
+    that ran out (whose advice, a larger step, would be wrong)."""
+    H, y = problem(60, 6, seed=11, intercept=True)
+    lam = 1.0
+    penalized = np.r_[False, np.ones(6, bool)]
+    limit = 2 / exact_hessian_max(H, lam, penalized)
+    with pytest.warns(ConvergenceWarning, match="diverged") as record:
+        result = ridge_gradient_descent(H, y, lam, step_size=factor * limit, n_iterations=3000,
+                                        unpenalized=(0,))
+    assert len(record) == 1
+    assert not result.converged
+    assert result.n_iterations < 100
+    history = result.objective_history
+    assert np.all(np.isfinite(history)) and history.size == result.n_iterations + 1
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_no_false_divergence_just_below_the_limit(problem, seed):
+    """At 0.999 · 2/L the objective falls at every step but by rounding, for thousands of steps,
+    and the run converges to the closed form with no warning."""
+    H, y = problem(60, 6, seed=seed, intercept=True)
+    lam = 1.0
+    penalized = np.r_[False, np.ones(6, bool)]
+    limit = 2 / exact_hessian_max(H, lam, penalized)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        result = ridge_gradient_descent(H, y, lam, step_size=0.999 * limit, n_iterations=200_000,
+                                        tolerance=1e-11, unpenalized=(0,))
+    assert result.converged
+    np.testing.assert_allclose(result.weights, ridge_closed_form(H, y, lam, unpenalized=(0,)),
+                               rtol=0, atol=1e-8 * np.max(np.abs(result.weights)))
+
+
+def test_the_budget_warning_names_the_step_limit(problem):
+    H, y = problem(20, 4, seed=8)
+    with pytest.warns(ConvergenceWarning, match="did not converge") as record:
+        ridge_gradient_descent(H, y, 1.0, step_size=0.01 * step_bound(H, 1.0), n_iterations=5)
+    L = 2 * np.linalg.svd(H, compute_uv=False)[0] ** 2 + 2.0  # the bound, by an independent route
+    assert f"2/L = {2 / L:.3g}" in str(record[0].message)
