@@ -150,7 +150,8 @@ def proximal_gradient(
     -------
     SolverResult
         ``converged`` is True when the relative gap reached ``tolerance``; otherwise a
-        :class:`ConvergenceWarning` is issued.
+        :class:`ConvergenceWarning` is issued. ``gap`` and ``relative_gap`` are those of the
+        returned weights.
     """
     H, y = check_data(H, y)
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
@@ -175,6 +176,7 @@ def proximal_gradient(
     iterates = [w.copy()] if record_iterates else None
     v, t = w.copy(), 1.0
     converged = False
+    checked = None  # the number of steps at the last gap check
     for k in range(1, max_iterations + 1):
         u = v + 2.0 * step_size * (H.T @ (y - H @ v))   # gradient step, RSS
         w_new = _prox(u, threshold, penalized)           # soft threshold at ηλ
@@ -201,6 +203,7 @@ def proximal_gradient(
             iterates.append(w.copy())
         if k % check_every == 0 or k == max_iterations:
             primal, _, gap, _ = _gap(H, y, w, l1_penalty, penalized)
+            checked = len(steps)  # the gap is of the current w
             if gap == 0.0 or (primal > 0 and gap / primal <= tolerance):
                 converged = True
                 break
@@ -211,12 +214,16 @@ def proximal_gradient(
             ConvergenceWarning,
             stacklevel=2,
         )
+    if checked != len(steps):  # (a divergence stopped the run between checks)
+        primal, _, gap, _ = _gap(H, y, w, l1_penalty, penalized)
     return SolverResult(
         weights=w.copy(),
         converged=converged,
         n_iterations=len(steps),
         objective_history=np.array(objectives),
         max_step_history=np.array(steps),
+        gap=gap,
+        relative_gap=0.0 if gap == 0.0 else (gap / primal if primal > 0.0 else np.inf),
         solver="fista" if accelerated else "ista",
         iterates=None if iterates is None else np.array(iterates),
     )

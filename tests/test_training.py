@@ -424,3 +424,24 @@ def test_inputs_are_not_modified(name):
     np.testing.assert_array_equal(y, Y0)
     np.testing.assert_array_equal(w0, [0.1, -0.2, 0.3])
     assert not np.shares_memory(result.weights, w0)
+
+
+@pytest.mark.parametrize("solver", [ista, fista])
+@pytest.mark.parametrize("budget", ["converged", "ran out", "diverged"])
+def test_proximal_gradient_reports_the_gap_of_its_answer(solver, budget, centered):
+    """``gap`` and ``relative_gap`` are lassolib.certificate's for the returned weights, whether
+    the run converged, ran out of iterations (between two checks) or diverged."""
+    H, y = centered
+    lam = 0.1 * lassolib.lambda_max(H, y, unpenalized=(0,))
+    kwargs = {"converged": dict(tolerance=1e-10, max_iterations=100_000),
+              "ran out": dict(max_iterations=7, check_every=5),
+              "diverged": dict(step_size=3.0 / lipschitz_constant(H), max_iterations=10_000)}[budget]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", lassolib.ConvergenceWarning)
+        result = solver(H, y, lam, unpenalized=(0,), **kwargs)
+    reference = lassolib.certificate(H, y, result.weights, lam, unpenalized=(0,))
+    assert result.gap == reference.gap
+    assert result.relative_gap == reference.relative_gap
+    assert result.converged == (budget == "converged")
+    if budget == "converged":
+        assert result.relative_gap <= 1e-10
