@@ -259,7 +259,9 @@ def lasso_sgd(
       of those K steps (K = 1 is ``"proximal"``);
     * ``"cumulative"`` (Tsuruoka, Tsujii & Ananiadou 2009): a plain step on the RSS, then each
       weight is pulled toward 0 by the total penalty :math:`u = \sum \eta_t\lambda` it could have
-      received so far minus the penalty :math:`q_j` it did receive, never across 0.
+      received so far minus the penalty it did receive, never across 0 (:math:`q_j`, the signed
+      sum of the changes the penalty made to :math:`w_j`, is minus that received penalty while
+      :math:`w_j > 0`).
 
     Parameters
     ----------
@@ -285,7 +287,9 @@ def lasso_sgd(
     -------
     SolverResult
         After a fixed number of epochs: ``converged`` is always False — SGD has no stopping
-        rule here; judge its answer with :func:`lassolib.certificate`.
+        rule here; judge its answer with :func:`lassolib.certificate`. A
+        :class:`ConvergenceWarning` says when the run diverged, or ended with a higher objective
+        than it started from (a step too large for the batch size).
         ``n_iterations`` counts epochs, ``objective_history`` is P(w) after each epoch.
     """
     H, y = check_data(H, y)
@@ -319,6 +323,7 @@ def lasso_sgd(
     iterates = [w.copy()] if record_iterates else None
     total, applied = 0.0, np.zeros_like(w)   # cumulative penalty: u and q_j
     pending, step_count = 0.0, 0             # truncated gradient
+    diverged = False
     for epoch in range(n_epochs):
         eta = step_size / (1.0 + step_decay * epoch)
         start = w.copy()
@@ -357,11 +362,20 @@ def lasso_sgd(
                 stacklevel=2,
             )
             w = start
+            diverged = True
             break
         steps.append(float(np.max(np.abs(w - start))))
         objectives.append(objective(w))
         if record_iterates:
             iterates.append(w.copy())
+    if not diverged and objectives[-1] > objectives[0]:
+        warnings.warn(
+            f"lasso_sgd ended with a higher objective than it started from "
+            f"({objectives[-1]:.4g} > {objectives[0]:.4g}): step_size {step_size:g} is "
+            f"probably too large for batch_size {batch_size}; try a smaller step",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
     return SolverResult(
         weights=w.copy(),
         converged=False,

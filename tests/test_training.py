@@ -445,3 +445,20 @@ def test_proximal_gradient_reports_the_gap_of_its_answer(solver, budget, centere
     assert result.converged == (budget == "converged")
     if budget == "converged":
         assert result.relative_gap <= 1e-10
+
+
+@pytest.mark.parametrize("method", lassolib.training.SGD_METHODS)
+def test_lasso_sgd_warns_when_it_ends_above_its_start(method):
+    """On the book's problem, with batches of 10 and step decay 1, a step of 0.3 makes SGD
+    unstable (objective about 1e10 after 50 epochs, against 1.3e7 at w = 0 and 1.6e6 at the
+    optimum) without reaching the overflow test; it now says so. A step of 0.03 does not warn."""
+    problem = lassolib.diabetes_problem()
+    lam = 0.1 * lassolib.lambda_max(problem.H, problem.y, unpenalized=(0,))
+    options = dict(method=method, n_epochs=50, batch_size=10, seed=0, unpenalized=(0,))
+    with pytest.warns(lassolib.ConvergenceWarning, match="higher objective than it started"):
+        unstable = lassolib.lasso_sgd(problem.H, problem.y, lam, step_size=0.3, **options)
+    assert unstable.objective_history[-1] > 100 * unstable.objective_history[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", lassolib.ConvergenceWarning)
+        stable = lassolib.lasso_sgd(problem.H, problem.y, lam, step_size=0.03, **options)
+    assert stable.objective_history[-1] < stable.objective_history[0]
