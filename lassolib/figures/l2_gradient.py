@@ -68,8 +68,9 @@ def plot_penalty_slopes(w, square_slope, abs_left_slope, abs_right_slope, ax=Non
     for slope in (abs_left_slope, abs_right_slope):
         ax.plot([0.0], [slope], linestyle="none", marker="o", markerfacecolor="white",
                 markeredgecolor=COLORS[1], markersize=7)
-    ax.annotate("left slope", (0.0, abs_left_slope), xytext=(8, -14), textcoords="offset points", fontsize=9)
-    ax.annotate("right slope", (0.0, abs_right_slope), xytext=(-70, 6), textcoords="offset points", fontsize=9)
+    # each label on its own half-plane, clear of the line 2w
+    ax.annotate("left slope", (0.0, abs_left_slope), xytext=(-1.45, abs_left_slope + 0.25), textcoords="data", fontsize=9)
+    ax.annotate("right slope", (0.0, abs_right_slope), xytext=(0.8, abs_right_slope - 0.45), textcoords="data", fontsize=9)
     ax.axhline(0.0, color=COLORS[7], linewidth=0.5)
     ax.axvline(0.0, color=COLORS[7], linewidth=0.5)
     ax.set_xlabel(r"$w$")
