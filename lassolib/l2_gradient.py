@@ -261,10 +261,12 @@ def ridge_gradient_descent(
         residual = y - H @ w
         return residual @ residual + l2_penalty * np.sum(w[penalized] ** 2)
 
-    objectives = [objective(w)]
-    # A step below 2/L lowers this quadratic objective whenever the gradient is not 0, so a rise
-    # proves the step too large (the iterates then diverge); the margin is far above rounding.
-    rise_margin = _RISE_MARGIN * max(objectives[0], float(y @ y))
+    with np.errstate(over="ignore"):  # (inf on data near overflow: then no evidence below)
+        objectives = [objective(w)]
+        # A step below 2/L lowers this quadratic objective whenever the gradient is not 0, so a
+        # rise proves the step too large (the iterates then diverge); the margin is far above
+        # rounding.
+        rise_margin = _RISE_MARGIN * max(objectives[0], float(y @ y))
     steps = []
     converged = False
     diverged = False
@@ -272,8 +274,10 @@ def ridge_gradient_descent(
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow here is a divergence
             w_new = decay * w + 2.0 * step_size * (H.T @ (y - H @ w))
             new_objective = objective(w_new)
-        if (not np.all(np.isfinite(w_new)) or not np.isfinite(new_objective)
-                or new_objective - objectives[-1] > rise_margin):
+            rise = new_objective - objectives[-1]  # (nan when both are inf: no evidence)
+        if (not np.all(np.isfinite(w_new))
+                or (not np.isfinite(new_objective) and np.isfinite(objectives[0]))
+                or rise > rise_margin):
             diverged = True
             break
         steps.append(float(np.max(np.abs(w_new - w))))

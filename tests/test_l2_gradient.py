@@ -298,3 +298,18 @@ def test_the_budget_warning_names_the_step_limit(problem):
         ridge_gradient_descent(H, y, 1.0, step_size=0.01 * step_bound(H, 1.0), n_iterations=5)
     L = 2 * np.linalg.svd(H, compute_uv=False)[0] ** 2 + 2.0  # the bound, by an independent route
     assert f"2/L = {2 / L:.3g}" in str(record[0].message)
+
+
+def test_an_objective_that_overflows_from_the_start_is_no_divergence():
+    """With y near 1e160 the objective is inf from the start; that is not evidence of a rise, so
+    a safe step still runs to convergence, with no warning of any kind."""
+    rng = np.random.default_rng(0)
+    H, y = rng.standard_normal((20, 3)), rng.standard_normal(20) * 1e160
+    step = 1 / (2 * np.linalg.eigvalsh(H.T @ H).max() + 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = ridge_gradient_descent(H, y, 1.0, step_size=step, n_iterations=100_000,
+                                        tolerance=1e150)
+    assert result.converged
+    expected = np.linalg.solve(H.T @ H + np.eye(3), H.T @ (y / 1e160))  # (w scales with y)
+    np.testing.assert_allclose(result.weights / 1e160, expected, rtol=1e-6)
