@@ -564,6 +564,8 @@ class _Check:
         """gap ≤ tolerance · primal with the best dual point, or the *residual's* gap below the
         rounding floor (a better dual point must not end the sweeps earlier at the floor: the
         floor is reached by the residual's gap only when w itself is accurate to rounding)."""
+        if not (np.isfinite(self.primal) and np.isfinite(self.floor)):
+            return False  # (an overflowed fit: inf <= inf is no certificate)
         return self.gap <= tolerance * self.primal or self.plain_gap <= self.floor
 
     def __init__(self, **values):
@@ -730,11 +732,13 @@ def _evaluate(H, y, w, l1_penalty, penalized, residual, norms, points, correlati
     source = int(np.argmin(gaps))  # the first smallest gap (a point that is not finite has +inf)
     gap, distance = float(gaps[source]), float(distances[source])
     # Rounding: the residual y - Hw carries an error of about δ = 2ε(‖y‖ + Σ|w_j|‖h_j‖). It moves
-    # ‖r − θ‖² by up to 2‖r − θ‖δ + δ², and (for λ > 0) the terms by up to 2 Σ|w_j|‖h_j‖ δ.
+    # ‖r − θ‖² by up to 2‖r − θ‖δ + δ², and (for λ > 0) the terms by up to 2 Σ|w_j|‖h_j‖ δ s,
+    # s the dual point's scale (θ = s · point): with a tiny λ, s is tiny and so is that error.
+    # (The larger of the residual's and the chosen point's scale: the floor bounds both gaps.)
     delta = 2.0 * _EPS * (np.sqrt(yty) + spread)
     floor = 4.0 * delta * delta + 2.0 * delta * np.sqrt(distance)
     if l1_penalty > 0.0:
-        floor += 2.0 * delta * spread
+        floor += 2.0 * delta * spread * max(float(scales[0]), float(scales[source]))
     return _Check(
         primal=primal, gap=gap, floor=floor, correlation=correlations[:, 0],
         source=source, scale=float(scales[source]), n_points=n_points, plain_gap=plain_gap,
@@ -759,7 +763,25 @@ def _relative(gap, primal):
     return gap / primal if primal > 0.0 else np.inf
 
 
+def _check_start(H, y, w0):
+    """``w0`` validated, and its residual sum of squares ‖y − H w0‖² checked not to overflow
+    float64 (the sweeps and the certificate would start from inf)."""
+    w0 = check_weights(w0, H.shape[1], "w0")
+    with np.errstate(over="ignore", invalid="ignore"):
+        residual = y - H @ w0
+        fit_ok = bool(np.all(np.isfinite(residual))) and bool(np.isfinite(residual @ residual))
+    if not fit_ok:
+        raise ValueError(
+            f"w0: the residual sum of squares at w0 overflows float64 (largest |w0_j| = "
+            f"{np.max(np.abs(w0)):.3g}); start from weights of the scale of the solution, or "
+            "give no w0"
+        )
+    return w0
+
+
 def _certified(primal, gap, floor, tolerance):
+    if not (np.isfinite(primal) and np.isfinite(floor)):
+        return False  # (an overflowed fit: inf <= inf is no certificate)
     return gap <= tolerance * primal or gap <= floor
 
 
@@ -936,7 +958,7 @@ def lasso_coordinate_descent(
     tolerance = check_positive(tolerance, "tolerance")
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    w0 = None if w0 is None else check_weights(w0, H.shape[1], "w0")
+    w0 = None if w0 is None else _check_start(H, y, w0)
     if method not in ("working_set", "cyclic"):
         raise ValueError(f'method must be "working_set" or "cyclic", got {method!r}')
     if method == "cyclic":

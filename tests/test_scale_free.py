@@ -250,3 +250,41 @@ def test_normalize_features_is_robust_to_extreme_magnitudes(magnitude):
     got, got_norms = lassolib.normalize_features(H * magnitude)
     np.testing.assert_allclose(got, expected, rtol=1e-13)
     np.testing.assert_allclose(got_norms, norms * magnitude, rtol=1e-13)
+
+
+@pytest.mark.parametrize("method", ["working_set", "cyclic"])
+@pytest.mark.parametrize("ratio", [1e-300, 1e-20, 1e-17])
+def test_a_tiny_penalty_on_exactly_fittable_data_is_not_certified_early(method, ratio):
+    """Noise-free y and λ far below λ_max: the optimum's objective is at rounding level (about
+    1e-28 here). The rounding floor's penalty term scales with the dual point's scale (tiny
+    here); without that factor it was about 1e-12 ‖y‖², and the cyclic method stopped,
+    'converged', at P(w) = 2.9e-15."""
+    rng = np.random.default_rng(3)
+    H = rng.standard_normal((20, 5))
+    y = H @ np.array([1.0, -2.0, 0.5, 3.0, -1.0])
+    lam = ratio * lassolib.lambda_max(H, y)
+    result = lassolib.lasso_coordinate_descent(H, y, lam, method=method)
+    assert result.converged
+    w_ls = np.linalg.lstsq(H, y, rcond=None)[0]
+    reference = lassolib.lasso_objective(H, y, w_ls, lam)
+    rounding = (1e-15 * (np.linalg.norm(y) + np.abs(w_ls) @ np.linalg.norm(H, axis=0))) ** 2
+    assert result.objective <= reference + 100 * rounding
+
+
+@pytest.mark.parametrize("method", ["working_set", "cyclic"])
+def test_a_start_whose_objective_overflows_is_refused(method):
+    """w0 = 1e155 makes ‖y − H w0‖² overflow: the solver used to return converged=True with
+    relative_gap = nan (inf <= inf passed the test); now w0 is refused at the door."""
+    rng = np.random.default_rng(1)
+    H, y = rng.standard_normal((12, 3)), rng.standard_normal(12)
+    with pytest.raises(ValueError, match="w0"):
+        lassolib.lasso_coordinate_descent(H, y, 1.0, w0=np.full(3, 1e155), method=method)
+    result = lassolib.lasso_coordinate_descent(H, y, 1.0, w0=np.full(3, 1e150), method=method)
+    assert result.converged and result.relative_gap <= 1e-12
+
+
+def test_an_infinite_objective_is_never_certified():
+    from lassolib.coordinate_descent import _certified
+    assert not _certified(np.inf, np.inf, 0.0, 1e-12)
+    assert not _certified(1.0, 0.0, np.inf, 1e-12)
+    assert _certified(1.0, 1e-13, 0.0, 1e-12)
