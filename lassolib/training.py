@@ -40,6 +40,8 @@ from ._validation import (
     check_weights,
 )
 from .certificates import _gap
+from .coordinate_descent import _at_or_above, _Scaled
+from .soft_threshold import _lambda_max, _unpenalized_fit
 
 __all__ = [
     "lipschitz_constant",
@@ -63,9 +65,34 @@ def check_seed(seed):
 
 
 def lipschitz_constant(H):
-    r"""L = 2σ_max(HᵀH), the Lipschitz constant of ∇RSS: gradient steps are safe for η <= 1/L."""
+    r"""L = 2σ_max(HᵀH), the Lipschitz constant of ∇RSS: gradient steps are safe for η <= 1/L.
+
+    Computed on H scaled by a power of two, so that the square neither overflows nor underflows
+    on the way; a ValueError if L itself is outside the range of float64."""
     H = check_matrix(H, "H")
-    return 2.0 * float(np.linalg.norm(H, 2)) ** 2
+    largest = float(np.max(np.abs(H))) if H.size else 0.0
+    if largest == 0.0:
+        return 0.0
+    shift = -int(np.frexp(largest)[1])
+    with np.errstate(over="ignore", under="ignore"):
+        value = float(np.ldexp(_lipschitz(np.ldexp(H, shift)), -2 * shift))
+    if not np.isfinite(value) or value == 0.0:
+        raise ValueError(
+            f"H has entries of magnitude {largest:.3g}: L = 2σ_max(HᵀH) is outside the range "
+            "of float64; rescale H (e.g. with lassolib.normalize_features)"
+        )
+    return value
+
+
+def _in_caller_units(value, exponent):
+    with np.errstate(over="ignore", under="ignore"):
+        return float(np.ldexp(value, exponent))
+
+
+def _lipschitz(H):
+    """2σ_max(HᵀH) of validated H, as a float (H's scale is the caller's concern)."""
+    sigma = float(np.linalg.norm(H, 2))
+    return 2.0 * sigma * sigma
 
 
 def _prox(u, threshold, penalized):
@@ -155,17 +182,68 @@ def proximal_gradient(
     """
     H, y = check_data(H, y)
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
-    lipschitz = 2.0 * float(np.linalg.norm(H, 2)) ** 2
-    if step_size is None:
-        step_size = 1.0 / lipschitz if lipschitz > 0 else 1.0
-    step_size = check_positive(step_size, "step_size")
+    if step_size is not None:
+        step_size = check_positive(step_size, "step_size")
     max_iterations = check_positive_int(max_iterations, "max_iterations")
     tolerance = check_positive(tolerance, "tolerance")
     check_every = check_positive_int(check_every, "check_every")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    w = np.zeros(H.shape[1])
-    if w0 is not None:
-        w = check_weights(w0, H.shape[1], "w0")
+    w_start = None if w0 is None else check_weights(w0, H.shape[1], "w0")
+    # The run is on 2^a H and 2^b y (exact powers of two, as in lasso_coordinate_descent), so
+    # that squares neither overflow nor underflow whatever the units: there the weights are
+    # 2^(b-a) w, the penalty 2^(a+b) λ, the step 2^(-2a) η, and the objective 2^(2b) P.
+    problem = _Scaled(H, y, penalized, owned=False)
+    a, b = problem.a, problem.b
+    H, y, l1_penalty_run = problem.H, problem.y, problem.penalty(l1_penalty)
+    lipschitz = _lipschitz(H)
+    step_run = ((1.0 / lipschitz if lipschitz > 0 else 1.0) if step_size is None
+                else _in_caller_units(step_size, -2 * a))  # (the run's units)
+    if not (np.isfinite(step_run) and step_run > 0.0):
+        raise ValueError(
+            f"step_size = {step_size:g} is outside the range float64 can use for data of "
+            "this scale; rescale H, or give a step near 1/lipschitz_constant(H)"
+        )
+    if step_size is None:  # (in the caller's units, for messages; inf or 0 if out of range)
+        with np.errstate(over="ignore", under="ignore"):
+            step_size = float(np.ldexp(step_run, 2 * a))
+    w = np.zeros(H.shape[1]) if w_start is None else problem.to_scaled_weights(w_start)
+
+    def result(w, converged, objectives, steps, iterates, primal, gap):
+        return SolverResult(
+            weights=problem.weights(w.copy()),
+            converged=converged,
+            n_iterations=len(steps),
+            objective_history=problem.objective(np.array(objectives)),
+            max_step_history=np.ldexp(np.array(steps), a - b),
+            gap=float(problem.objective(gap)),
+            relative_gap=0.0 if gap == 0.0 else (gap / primal if primal > 0.0 else np.inf),
+            solver="fista" if accelerated else "ista",
+            iterates=None if iterates is None else np.array(
+                [problem.weights(v) for v in iterates]),
+        )
+
+    w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
+    if np.any(penalized) and _at_or_above(l1_penalty_run, _lambda_max(H, penalized, residual_zero)):
+        # λ ≥ λ_max: the unpenalized fit, every penalized weight exactly 0 (as in
+        # lasso_coordinate_descent), certified by its gap
+        primal, _, gap, _ = _gap(H, y, w_zero, l1_penalty_run, penalized)
+        r = y - H @ w_zero
+        return result(w_zero, True, [float(r @ r)], [],
+                      None if not record_iterates else [w_zero.copy()], primal, gap)
+
+    outcome = _proximal_loop(
+        H, y, l1_penalty_run, penalized, step_run, w, accelerated=accelerated,
+        max_iterations=max_iterations, tolerance=tolerance, check_every=check_every,
+        record_iterates=record_iterates,
+        safe_step=_in_caller_units(1.0 / lipschitz, 2 * a), step_as_given=step_size)
+    return result(*outcome)
+
+
+def _proximal_loop(H, y, l1_penalty, penalized, step_size, w, *, accelerated, max_iterations,
+                   tolerance, check_every, record_iterates, safe_step, step_as_given):
+    """ISTA's or FISTA's loop from ``w``, on checked and scaled data (see proximal_gradient)."""
+    # Returns (w, converged, objectives, steps, iterates, primal, gap); safe_step and
+    # step_as_given are in the caller's units, for the divergence message only.
     threshold = step_size * l1_penalty
 
     def objective(w):
@@ -178,22 +256,23 @@ def proximal_gradient(
     converged = False
     checked = None  # the number of steps at the last gap check
     for k in range(1, max_iterations + 1):
-        u = v + 2.0 * step_size * (H.T @ (y - H @ v))   # gradient step, RSS
-        w_new = _prox(u, threshold, penalized)           # soft threshold at ηλ
-        if accelerated:
-            t_new = (1.0 + np.sqrt(1.0 + 4.0 * t * t)) / 2.0
-            v = w_new + ((t - 1.0) / t_new) * (w_new - w)
-            t = t_new
-        else:
-            v = w_new
-        too_big = 1e100 * max(objectives[0], 1.0)
-        if not np.all(np.isfinite(w_new)) or objective(w_new) > too_big:
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is a divergence
+            u = v + 2.0 * step_size * (H.T @ (y - H @ v))   # gradient step, RSS
+            w_new = _prox(u, threshold, penalized)          # soft threshold at ηλ
+            if accelerated:
+                t_new = (1.0 + np.sqrt(1.0 + 4.0 * t * t)) / 2.0
+                v = w_new + ((t - 1.0) / t_new) * (w_new - w)
+                t = t_new
+            else:
+                v = w_new
+            too_big = 1e100 * max(objectives[0], 1.0)
+            diverged = not np.all(np.isfinite(w_new)) or not objective(w_new) <= too_big
+        if diverged:
             warnings.warn(
                 f"proximal_gradient diverged at iteration {k}: step_size "
-                f"{step_size:g} is too large; use at most 1/L = "
-                f"{1.0 / lipschitz:.4g}",
+                f"{step_as_given:g} is too large; use at most 1/L = {safe_step:.4g}",
                 ConvergenceWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
             break
         steps.append(float(np.max(np.abs(w_new - w))))
@@ -212,21 +291,11 @@ def proximal_gradient(
             f"proximal_gradient did not reach relative gap {tolerance:g} in "
             f"{max_iterations} iterations; raise max_iterations, or use FISTA",
             ConvergenceWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     if checked != len(steps):  # (a divergence stopped the run between checks)
         primal, _, gap, _ = _gap(H, y, w, l1_penalty, penalized)
-    return SolverResult(
-        weights=w.copy(),
-        converged=converged,
-        n_iterations=len(steps),
-        objective_history=np.array(objectives),
-        max_step_history=np.array(steps),
-        gap=gap,
-        relative_gap=0.0 if gap == 0.0 else (gap / primal if primal > 0.0 else np.inf),
-        solver="fista" if accelerated else "ista",
-        iterates=None if iterates is None else np.array(iterates),
-    )
+    return w, converged, objectives, steps, iterates, primal, gap
 
 
 def ista(H, y, l1_penalty, **options):

@@ -462,3 +462,60 @@ def test_lasso_sgd_warns_when_it_ends_above_its_start(method):
         warnings.simplefilter("error", lassolib.ConvergenceWarning)
         stable = lassolib.lasso_sgd(problem.H, problem.y, lam, step_size=0.03, **options)
     assert stable.objective_history[-1] < stable.objective_history[0]
+
+
+@pytest.mark.parametrize("solver", [ista, fista])
+@pytest.mark.parametrize("scale_H, scale_y", [(1e155, 1.0), (1e-160, 1.0), (1e150, 1e-150),
+                                              (1e-150, 1e-150), (1e100, 1e100)])
+def test_proximal_gradient_is_scale_free(solver, scale_H, scale_y):
+    """ISTA and FISTA run on H and y scaled by powers of two, as coordinate descent does: the
+    same answer (scaled) in any units, with no warning. Before, H at 1e155 raised OverflowError
+    (L = 2 σ_max² in Python floats) and H at 1e-160 a ValueError about a step_size never given."""
+    rng = np.random.default_rng(0)
+    H = rng.standard_normal((20, 5))
+    y = H @ np.array([1, 0, -2, 0, 0.5]) + 0.1 * rng.standard_normal(20)
+    lam = 0.1 * lassolib.lambda_max(H, y)
+    unit = solver(H, y, lam, tolerance=1e-12, max_iterations=100_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scaled = solver(H * scale_H, y * scale_y, lam * scale_H * scale_y, tolerance=1e-12,
+                        max_iterations=100_000)
+    assert unit.converged and scaled.converged
+    np.testing.assert_allclose(scaled.weights * scale_H / scale_y, unit.weights,
+                               rtol=1e-9, atol=1e-9 * np.max(np.abs(unit.weights)))
+    assert scaled.relative_gap <= 1e-12 and unit.relative_gap <= 1e-12
+    assert scaled.objective == pytest.approx(unit.objective * scale_y**2, rel=1e-9)
+
+
+@pytest.mark.parametrize("solver", [ista, fista])
+def test_proximal_gradient_refuses_a_y_whose_square_underflows(solver):
+    """y near 1e-160: its squared norm underflows, and the gap computed as exactly 0 had certified
+    weights 2-4e-3 off; now refused at the door, as lasso_coordinate_descent refuses it."""
+    rng = np.random.default_rng(0)
+    H, y = rng.standard_normal((20, 5)), rng.standard_normal(20) * 1e-160
+    with pytest.raises(ValueError, match="y has entries"):
+        solver(H, y, 1e-161)
+
+
+def test_lipschitz_constant_outside_float64_is_a_value_error():
+    H = np.random.default_rng(0).standard_normal((20, 5))
+    assert lipschitz_constant(H * 1e100) == pytest.approx(lipschitz_constant(H) * 1e200, rel=1e-12)
+    with pytest.raises(ValueError, match="H has entries"):
+        lipschitz_constant(H * 1e160)
+
+
+@pytest.mark.parametrize("solver", [ista, fista])
+@pytest.mark.parametrize("factor", [1.0, 1.0000001, 1.001])
+def test_proximal_gradient_is_exactly_zero_from_lambda_max_on(solver, factor):
+    """With an unpenalized column, λ ≥ λ_max: every penalized weight exactly 0.0 (the
+    unpenalized fit, certified), as coordinate descent returns; FISTA had left 4.8e-4."""
+    rng = np.random.default_rng(15)
+    n, D = int(rng.integers(1, 15)), int(rng.integers(1, 8))
+    H = np.ascontiguousarray(rng.standard_normal((n, D)) * 10.0 ** rng.uniform(-5, 5, D))
+    y = rng.standard_normal(n) * 10.0 ** rng.uniform(-3, 3)
+    lam = factor * lassolib.lambda_max(H, y, unpenalized=(3,))
+    result = solver(H, y, lam, unpenalized=(3,))
+    assert result.converged
+    assert np.all(np.delete(result.weights, 3) == 0.0)
+    reference = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(3,)).weights
+    assert result.weights[3] == pytest.approx(reference[3], rel=1e-10)
