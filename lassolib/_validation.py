@@ -234,3 +234,22 @@ def check_seed(seed, name="seed"):
     if seed < 0:
         raise ValueError(f"{name} must be an integer >= 0 (e.g. {name}=0), got {seed}")
     return int(seed)
+
+
+def finite_or_refuse(compute, what):
+    """``compute()`` evaluated with NumPy's overflow warnings silenced; a ValueError naming
+    ``what`` if the result is not finite (the inputs were checked finite, so float64 overflowed
+    on the way)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = compute()
+    if not np.all(np.isfinite(value)):
+        raise ValueError(
+            f"{what} overflows float64 for inputs of this magnitude; rescale H and y (e.g. "
+            "divide each by its largest entry) or w"
+        )
+    return value
+
+
+def squared_norm(r):
+    """‖r‖² of a vector (a helper for :func:`finite_or_refuse`'s callers)."""
+    return r @ r

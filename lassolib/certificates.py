@@ -45,6 +45,7 @@ import numpy as np
 
 from ._validation import (
     _check_real, check_data, check_penalty, check_positive, check_unpenalized, check_weights,
+    finite_or_refuse,
 )
 
 __all__ = ["Certificate", "certificate", "duality_gap", "format_above"]
@@ -193,7 +194,9 @@ def certificate(H, y, w, l1_penalty, *, unpenalized=()):
     w = check_weights(w, H.shape[1])
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    primal, dual, gap, theta = _gap(H, y, w, l1_penalty, penalized)
+    with np.errstate(over="ignore", invalid="ignore"):
+        primal, dual, gap, theta = _gap(H, y, w, l1_penalty, penalized)
+    finite_or_refuse(lambda: (primal, gap), "the objective or the duality gap at w")
     relative = 0.0 if gap == 0.0 else (gap / primal if primal > 0.0 else np.inf)
     violation = kkt_violation(H, y, w, l1_penalty, unpenalized=unpenalized)
     return Certificate(

@@ -25,7 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import _check_real, check_array, check_data, check_positive_int, check_seed, check_weights
+from ._validation import (
+    _check_real, check_array, check_data, check_positive_int, check_seed, check_weights,
+    finite_or_refuse,
+)
 from .coordinate_descent import _solve
 from .soft_threshold import _lambda_max
 
@@ -419,13 +422,16 @@ def rss_grid(H, y, w1_range, w2_range, n=101):
         raise ValueError(f"n must be >= 2 grid points per axis, got {n}")
     W1, W2 = np.meshgrid(np.linspace(low1, high1, n), np.linspace(low2, high2, n))
     # Expand ‖y - Hw‖² = yᵀy - 2 wᵀHᵀy + wᵀHᵀHw, evaluated on the whole grid at once.
-    G = H.T @ H
-    b = H.T @ y
-    RSS = (
-        y @ y
-        - 2.0 * (W1 * b[0] + W2 * b[1])
-        + G[0, 0] * W1**2 + 2.0 * G[0, 1] * W1 * W2 + G[1, 1] * W2**2
-    )
+    def expanded():
+        G = H.T @ H
+        b = H.T @ y
+        return (
+            y @ y
+            - 2.0 * (W1 * b[0] + W2 * b[1])
+            + G[0, 0] * W1**2 + 2.0 * G[0, 1] * W1 * W2 + G[1, 1] * W2**2
+        )
+
+    RSS = finite_or_refuse(expanded, "the RSS on this grid")
     return W1, W2, np.maximum(RSS, 0.0)
 
 

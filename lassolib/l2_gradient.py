@@ -24,6 +24,8 @@ from ._validation import (
     check_positive_int,
     check_unpenalized,
     check_weights,
+    finite_or_refuse,
+    squared_norm,
 )
 
 __all__ = [
@@ -58,8 +60,7 @@ def rss(H, y, w):
     """
     H, y = check_data(H, y)
     w = check_weights(w, H.shape[1])
-    residual = y - H @ w
-    return float(residual @ residual)
+    return float(finite_or_refuse(lambda: squared_norm(y - H @ w), "RSS(w)"))
 
 
 def rss_gradient(H, y, w):
@@ -117,8 +118,8 @@ def ridge_objective(H, y, w, l2_penalty, *, unpenalized=()):
     w = check_weights(w, H.shape[1])
     l2_penalty = check_penalty(l2_penalty, "l2_penalty")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    residual = y - H @ w
-    return float(residual @ residual + l2_penalty * np.sum(w[penalized] ** 2))
+    return float(finite_or_refuse(
+        lambda: squared_norm(y - H @ w) + l2_penalty * np.sum(w[penalized] ** 2), "the ridge objective"))
 
 
 def ridge_closed_form(H, y, l2_penalty, *, unpenalized=()):

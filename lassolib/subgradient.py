@@ -23,6 +23,8 @@ from ._validation import (
     check_positive_int,
     check_unpenalized,
     check_weights,
+    finite_or_refuse,
+    squared_norm,
 )
 
 __all__ = [
@@ -64,8 +66,9 @@ def lasso_objective(H, y, w, l1_penalty, *, unpenalized=()):
     w = check_weights(w, H.shape[1])
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    residual = y - H @ w
-    return float(residual @ residual + l1_penalty * np.sum(np.abs(w[penalized])))
+    return float(finite_or_refuse(
+        lambda: squared_norm(y - H @ w) + l1_penalty * np.sum(np.abs(w[penalized])),
+        "the lasso objective"))
 
 
 def lasso_subdifferential(H, y, w, l1_penalty, *, unpenalized=()):
@@ -103,7 +106,7 @@ def lasso_subdifferential(H, y, w, l1_penalty, *, unpenalized=()):
     w = check_weights(w, H.shape[1])
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    g = -2.0 * (H.T @ (y - H @ w))
+    g = finite_or_refuse(lambda: -2.0 * (H.T @ (y - H @ w)), "the gradient of the RSS at w")
     lower, upper = abs_subdifferential(w)
     lam = np.where(penalized, l1_penalty, 0.0)
     return g + lam * lower, g + lam * upper

@@ -308,6 +308,7 @@ def fista(H, y, l1_penalty, **options):
     return proximal_gradient(H, y, l1_penalty, accelerated=True, **options)
 
 
+@np.errstate(over="ignore", invalid="ignore")  # an overflow is a divergence: warned below
 def lasso_sgd(
     H, y, l1_penalty, *, method="subgradient", step_size, n_epochs=50,
     batch_size=10, step_decay=1.0, truncate_every=10, seed=0, w0=None,
@@ -456,6 +457,7 @@ def lasso_sgd(
     )
 
 
+@np.errstate(over="ignore", invalid="ignore")  # an overflow is a divergence: warned below
 def adam(
     H, y, l2_penalty, *, step_size, n_iterations, decoupled=False, beta1=0.9,
     beta2=0.999, epsilon=1e-8, w0=None, unpenalized=(),

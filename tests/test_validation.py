@@ -606,3 +606,39 @@ def test_inputs_as_lists_and_ints_work_like_float_arrays():
     a = lassolib.lasso_coordinate_descent(H, y, 1).weights
     b = lassolib.lasso_coordinate_descent(np.array(H, float), np.array(y, float), 1.0).weights
     np.testing.assert_array_equal(a, b)
+
+
+_OVERFLOWING = {
+    "rss": lambda H, y: lassolib.rss(H * 1e160, y, np.ones(3)),
+    "lasso_objective": lambda H, y: lassolib.lasso_objective(H, y * 1e200, np.ones(3), 1.0),
+    "ridge_objective": lambda H, y: lassolib.ridge_objective(H * 1e160, y, np.ones(3), 1.0),
+    "kkt_violation": lambda H, y: lassolib.kkt_violation(H * 1e200, y * 1e200, np.ones(3), 1.0),
+    "certificate": lambda H, y: lassolib.certificate(H * 1e160, y, np.ones(3), 1.0),
+    "rss_grid": lambda H, y: lassolib.rss_grid(H[:, :2] * 1e160, y, (-1, 1), (-1, 1), n=3),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_OVERFLOWING))
+def test_an_evaluation_that_overflows_is_a_value_error_without_runtime_warnings(name):
+    """Finite inputs whose RSS (or gradient) overflows float64: a ValueError that says so,
+    and no NumPy RuntimeWarning on the way (found by an adversarial review: they returned inf
+    or nan, with the warnings leaking)."""
+    rng = np.random.default_rng(0)
+    H, y = rng.standard_normal((20, 3)), rng.standard_normal(20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="overflows float64"):
+            _OVERFLOWING[name](H, y)
+
+
+@pytest.mark.parametrize("solver", ["adam", "lasso_sgd"])
+def test_a_divergence_leaks_no_runtime_warning(solver):
+    rng = np.random.default_rng(0)
+    H, y = rng.standard_normal((20, 3)) * 1e160, rng.standard_normal(20)
+    run = {"adam": lambda: lassolib.adam(H, y, 1.0, step_size=1e-3, n_iterations=5),
+           "lasso_sgd": lambda: lassolib.lasso_sgd(H, y, 1.0, step_size=1e-3, n_epochs=2)}[solver]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = run()
+    assert not result.converged
+    assert all(issubclass(w.category, lassolib.ConvergenceWarning) for w in caught), caught
