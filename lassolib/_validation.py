@@ -253,3 +253,12 @@ def finite_or_refuse(compute, what):
 def squared_norm(r):
     """‖r‖² of a vector (a helper for :func:`finite_or_refuse`'s callers)."""
     return r @ r
+
+
+def check_flag(value, name):
+    """A switch: True or False (a NumPy bool too), never a value that is merely truthy."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputTypeError(
+            f"{name} must be True or False, got {value!r} of type {type(value).__name__}"
+        )
+    return bool(value)

@@ -28,6 +28,7 @@ from ._validation import (
     check_positive_int,
     check_seed,
     check_unpenalized,
+    check_flag,
 )
 from .coordinate_descent import (
     DEFAULT_TOLERANCE,
@@ -135,6 +136,7 @@ def lasso_path(
     n_penalties, min_ratio = _check_grid_arguments(l1_penalties, n_penalties, min_ratio)
     # no copy of a float64 H (Fortran-ordered, or C-ordered with n >= D: see _Scaled.fortran)
     H, y, owned, squares = _check_entry(H, y, squares=True, c_order=True)
+    return_results = check_flag(return_results, "return_results")
     tolerance = check_positive(tolerance, "tolerance")
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
     penalized = check_unpenalized(unpenalized, H.shape[1])

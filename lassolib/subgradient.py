@@ -25,6 +25,7 @@ from ._validation import (
     check_weights,
     finite_or_refuse,
     squared_norm,
+    check_flag,
 )
 
 __all__ = [
@@ -168,6 +169,7 @@ def subgradient_descent(
     See the book's chapter 3.
     """
     H, y = check_data(H, y)
+    record_iterates = check_flag(record_iterates, "record_iterates")
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
     step_size = check_positive(step_size, "step_size")
     n_iterations = check_positive_int(n_iterations, "n_iterations")

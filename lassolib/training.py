@@ -38,6 +38,7 @@ from ._validation import (
     check_unpenalized,
     check_vector,
     check_weights,
+    check_flag,
 )
 from .certificates import _gap
 from .coordinate_descent import _at_or_above, _Scaled
@@ -181,6 +182,8 @@ def proximal_gradient(
         returned weights.
     """
     H, y = check_data(H, y)
+    accelerated = check_flag(accelerated, "accelerated")
+    record_iterates = check_flag(record_iterates, "record_iterates")
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
     if step_size is not None:
         step_size = check_positive(step_size, "step_size")
@@ -363,6 +366,7 @@ def lasso_sgd(
         ``n_iterations`` counts epochs, ``objective_history`` is P(w) after each epoch.
     """
     H, y = check_data(H, y)
+    record_iterates = check_flag(record_iterates, "record_iterates")
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
     if method not in SGD_METHODS:
         raise ValueError(
@@ -497,6 +501,7 @@ def adam(
         holds the ridge objective :math:`\mathrm{RSS}(w) + \lambda\lVert w\rVert_2^2`.
     """
     H, y = check_data(H, y)
+    decoupled = check_flag(decoupled, "decoupled")
     l2_penalty = check_penalty(l2_penalty, "l2_penalty")
     step_size = check_positive(step_size, "step_size")
     n_iterations = check_positive_int(n_iterations, "n_iterations")

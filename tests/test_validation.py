@@ -642,3 +642,28 @@ def test_a_divergence_leaks_no_runtime_warning(solver):
         result = run()
     assert not result.converged
     assert all(issubclass(w.category, lassolib.ConvergenceWarning) for w in caught), caught
+
+
+_FLAGS = {
+    ("lasso_path", "return_results"): lambda H, y, v: lassolib.lasso_path(H, y, [1.0], return_results=v),
+    ("proximal_gradient", "accelerated"): lambda H, y, v: lassolib.proximal_gradient(H, y, 1.0, accelerated=v),
+    ("proximal_gradient", "record_iterates"): lambda H, y, v: lassolib.ista(H, y, 1.0, record_iterates=v),
+    ("lasso_sgd", "record_iterates"): lambda H, y, v: lassolib.lasso_sgd(H, y, 1.0, step_size=1e-3, record_iterates=v),
+    ("adam", "decoupled"): lambda H, y, v: lassolib.adam(H, y, 1.0, step_size=1e-3, n_iterations=2, decoupled=v),
+    ("subgradient_descent", "record_iterates"): lambda H, y, v: lassolib.subgradient_descent(
+        H, y, 1.0, step_size=1e-3, n_iterations=2, record_iterates=v),
+}
+
+
+@pytest.mark.parametrize("value", ["no", None, 1, 0.0])
+@pytest.mark.parametrize("where", sorted(_FLAGS), ids=lambda w: ".".join(w))
+def test_a_switch_is_true_or_false_not_merely_truthy(where, value):
+    """lasso_path(return_results="no") returned three items (a truthy string), adam(decoupled="no")
+    ran AdamW (found by the adversarial review); a switch now takes True or False only."""
+    rng = np.random.default_rng(0)
+    H, y = rng.standard_normal((20, 3)), rng.standard_normal(20)
+    with pytest.raises(ValueError, match=where[1]):
+        _FLAGS[where](H, y, value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", lassolib.ConvergenceWarning)
+        _FLAGS[where](H, y, np.bool_(False))
