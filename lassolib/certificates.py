@@ -188,17 +188,27 @@ def certificate(H, y, w, l1_penalty, *, unpenalized=()):
 
     See the module docstring for the formulas, and the book's chapter 4.
     """
+    from .coordinate_descent import _Scaled
     from .subgradient import kkt_violation
 
     H, y = check_data(H, y)
     w = check_weights(w, H.shape[1])
     l1_penalty = check_penalty(l1_penalty, "l1_penalty")
     penalized = check_unpenalized(unpenalized, H.shape[1])
+    # Computed on 2^a H and 2^b y (exact powers of two, as the solvers run; nothing changes on
+    # data of ordinary magnitude), so that no square underflows to a gap of 0 or overflows.
+    problem = _Scaled(H, y, penalized, owned=False)
+    a, b = problem.a, problem.b
+    H, y = problem.H, problem.y
+    w_run, penalty_run = problem.to_scaled_weights(w), problem.penalty(l1_penalty)
     with np.errstate(over="ignore", invalid="ignore"):
-        primal, dual, gap, theta = _gap(H, y, w, l1_penalty, penalized)
+        primal, dual, gap, theta = _gap(H, y, w_run, penalty_run, penalized)
     finite_or_refuse(lambda: (primal, gap), "the objective or the duality gap at w")
     relative = 0.0 if gap == 0.0 else (gap / primal if primal > 0.0 else np.inf)
-    violation = kkt_violation(H, y, w, l1_penalty, unpenalized=unpenalized)
+    violation = kkt_violation(H, y, w_run, penalty_run, unpenalized=unpenalized)
+    if a or b:  # back to the caller's units (objective 2^-2b, gradient 2^-(a+b), θ 2^-b)
+        primal, dual, gap = (float(problem.objective(v)) for v in (primal, dual, gap))
+        violation, theta = np.ldexp(violation, -(a + b)), np.ldexp(theta, -b)
     return Certificate(
         primal=primal,
         dual=dual,

@@ -804,14 +804,32 @@ def _result(problem, w, converged, n_sweeps, objective_chunks, step_chunks, prim
     )
 
 
-def _zero_result(problem, w_zero, residual_zero, l1_penalty):
-    """The answer for λ ≥ λ_max: every penalized weight exactly 0, the unpenalized ones fitted."""
-    primal, gap, _, _ = _gap(
+def _zero_certified(problem, w_zero, residual_zero, l1_penalty, tolerance):
+    """(primal, gap, certified) of the answer for λ ≥ λ_max. Its penalized weights are exactly
+    optimal; the unpenalized ones are a least-squares fit, which nearly collinear unpenalized
+    columns can leave uncertified (then a ConvergenceWarning says so)."""
+    primal, gap, floor, _ = _gap(
         problem.H, problem.y, w_zero, l1_penalty, problem.penalized, residual_zero, problem.norms,
         problem.basis(l1_penalty),
     )
+    certified = _certified(primal, gap, floor, tolerance)
+    if not certified:
+        warnings.warn(
+            f"the fit of the unpenalized columns (every penalized weight is 0 for λ ≥ λ_max) is "
+            f"certified only to a relative duality gap of {_relative(gap, primal):.3g}, above "
+            f"tolerance {tolerance:g}: the unpenalized columns are nearly collinear; remove or "
+            "combine them",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    return primal, gap, certified
+
+
+def _zero_result(problem, w_zero, residual_zero, l1_penalty, tolerance):
+    """The answer for λ ≥ λ_max: every penalized weight exactly 0, the unpenalized ones fitted."""
+    primal, gap, certified = _zero_certified(problem, w_zero, residual_zero, l1_penalty, tolerance)
     return _result(
-        problem, w_zero.copy(), True, 0, [np.array([primal])], [], primal, gap,
+        problem, w_zero.copy(), certified, 0, [np.array([primal])], [], primal, gap,
         "lasso_coordinate_descent",
     )
 
@@ -1016,7 +1034,7 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
     lam_max, correlation_zero = _lambda_max(H, penalized, residual_zero, correlation=True)
     work.flops += 2 * n_samples * n_features  # the correlations of λ_max
     if _at_or_above(lam, lam_max):
-        return _zero_result(problem, w_zero, residual_zero, lam)
+        return _zero_result(problem, w_zero, residual_zero, lam, tolerance)
     if w0 is None:
         w = w_zero  # (not used below: no copy of D floats)
     else:
@@ -1158,7 +1176,7 @@ def _solve(
         residual_zero = np.ldexp(zero_fit[1], problem.b) if problem.b else zero_fit[1]
         lam_max = problem.penalty(zero_fit[2])
     if _at_or_above(lam, lam_max):
-        return _zero_result(problem, w_zero, residual_zero, lam)
+        return _zero_result(problem, w_zero, residual_zero, lam, tolerance)
 
     z = problem.z
     w = np.zeros(H.shape[1]) if w0 is None else problem.to_scaled_weights(w0)

@@ -267,7 +267,8 @@ def ridge_gradient_descent(
         # A step below 2/L lowers this quadratic objective whenever the gradient is not 0, so a
         # rise proves the step too large (the iterates then diverge); the margin is far above
         # rounding.
-        rise_margin = _RISE_MARGIN * max(objectives[0], float(y @ y))
+        scale = max(objectives[0], float(y @ y))
+        norms = np.sqrt(np.einsum("ij,ij->j", H, H))  # for the rounding of large, cancelling w
     steps = []
     converged = False
     diverged = False
@@ -276,6 +277,9 @@ def ridge_gradient_descent(
             w_new = decay * w + 2.0 * step_size * (H.T @ (y - H @ w))
             new_objective = objective(w_new)
             rise = new_objective - objectives[-1]  # (nan when both are inf: no evidence)
+            # the objective's rounding grows with ‖y‖ + Σ|w_j|‖h_j‖ (weights that cancel)
+            spread = float(np.abs(w) @ norms)
+            rise_margin = _RISE_MARGIN * max(scale, spread * spread)
         if (not np.all(np.isfinite(w_new))
                 or (not np.isfinite(new_objective) and np.isfinite(objectives[0]))
                 or rise > rise_margin):

@@ -1972,7 +1972,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     most an eighth of H and 8·(n + D) floats; the whole Gram matrix in Gram mode, D² ≤ n·D) and
     the output.
     """
-    from .coordinate_descent import _at_or_above, _result, _zero_result
+    from .coordinate_descent import _at_or_above, _result, _zero_certified, _zero_result
 
     n_samples, n_features = problem.H.shape
     if gram_mode is None:
@@ -2046,9 +2046,12 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
         if _at_or_above(lam, lam_max):
             w = w_zero.copy()
             weights[k] = w
-            converged_flags[k] = True
             if keep_history:
-                results[k] = _zero_result(problem, w_zero, residual_zero, lam)
+                results[k] = _zero_result(problem, w_zero, residual_zero, lam, tolerance)
+                converged_flags[k] = results[k].converged
+            else:
+                converged_flags[k] = _zero_certified(problem, w_zero, residual_zero, lam,
+                                                     tolerance)[2]
             continue
         if gram is None:
             gram = _GramCache(H, problem.y, full=True if gram_mode else None, Hty=Hty)

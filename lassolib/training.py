@@ -230,15 +230,18 @@ def proximal_gradient(
         # λ ≥ λ_max: the unpenalized fit, every penalized weight exactly 0 (as in
         # lasso_coordinate_descent), certified by its gap
         primal, _, gap, _ = _gap(H, y, w_zero, l1_penalty_run, penalized)
-        r = y - H @ w_zero
-        return result(w_zero, True, [float(r @ r)], [],
-                      None if not record_iterates else [w_zero.copy()], primal, gap)
+        if gap == 0.0 or (primal > 0 and gap / primal <= tolerance):
+            r = y - H @ w_zero
+            return result(w_zero, True, [float(r @ r)], [],
+                          None if not record_iterates else [w_zero.copy()], primal, gap)
+        w = w_zero  # (not certified: nearly collinear unpenalized columns) iterate from there
 
     outcome = _proximal_loop(
         H, y, l1_penalty_run, penalized, step_run, w, accelerated=accelerated,
         max_iterations=max_iterations, tolerance=tolerance, check_every=check_every,
         record_iterates=record_iterates,
-        safe_step=_in_caller_units(1.0 / lipschitz, 2 * a), step_as_given=step_size)
+        safe_step=_in_caller_units(1.0 / lipschitz, 2 * a) if lipschitz > 0 else np.inf,
+        step_as_given=step_size)
     return result(*outcome)
 
 

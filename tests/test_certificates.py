@@ -177,3 +177,31 @@ def test_format_above_bound_is_never_below_the_floor():
 def test_format_above_refuses_bad_input(args, match):
     with pytest.raises(ValueError, match=match):
         lassolib.format_above(*args)
+
+
+@pytest.mark.parametrize("scale_H, scale_y", [(1e160, 1.0), (1e-200, 1.0), (1.0, 1e-150),
+                                              (1e150, 1e-140)])
+def test_certificate_is_scale_free(scale_H, scale_y):
+    """certificate() runs on H and y scaled by powers of two, as the solvers do: the same
+    relative gap and KKT pattern in any units. Before, squares under- or overflowed (an
+    adversarial re-test found a relative gap of 1.1e-4 at H·1e160 where the unit-scale one is
+    3e-9, and 0 for w = 0 at y·1e-165)."""
+    rng = np.random.default_rng(0)
+    H = rng.standard_normal((20, 5))
+    y = H @ np.array([1, 0, -2, 0, 0.5]) + 0.1 * rng.standard_normal(20)
+    lam = 0.1 * lassolib.lambda_max(H, y)
+    w = lassolib.lasso_coordinate_descent(H, y, lam, tolerance=1e-6).weights
+    unit = lassolib.certificate(H, y, w, lam)
+    scaled = lassolib.certificate(H * scale_H, y * scale_y, w * scale_y / scale_H,
+                                  lam * scale_H * scale_y)
+    assert scaled.relative_gap == pytest.approx(unit.relative_gap, rel=1e-6)
+    assert scaled.gap == pytest.approx(unit.gap * scale_y**2, rel=1e-6)
+    np.testing.assert_allclose(scaled.kkt_violation, unit.kkt_violation * scale_H * scale_y,
+                               rtol=1e-6, atol=1e-9 * unit.kkt_violation.max() * scale_H * scale_y)
+
+
+def test_certificate_refuses_a_y_whose_square_underflows():
+    rng = np.random.default_rng(0)
+    H, y = rng.standard_normal((20, 5)), rng.standard_normal(20) * 1e-165
+    with pytest.raises(ValueError, match="y has entries"):
+        lassolib.certificate(H, y, np.zeros(5), 1e-166)

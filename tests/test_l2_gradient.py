@@ -313,3 +313,24 @@ def test_an_objective_that_overflows_from_the_start_is_no_divergence():
     assert result.converged
     expected = np.linalg.solve(H.T @ H + np.eye(3), H.T @ (y / 1e160))  # (w scales with y)
     np.testing.assert_allclose(result.weights / 1e160, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("seed", [30, 36, 39])
+def test_no_false_divergence_from_large_cancelling_weights(seed):
+    """Started at the least-squares answer of two nearly collinear columns (weights of 1e6 to
+    1e12 that cancel), the objective's rounding is about ε (Σ|w_j|‖h_j‖)‖r‖, far above 1e-8 ‖y‖²;
+    a step of 0.3 · 2/L was reported as a divergence at iteration 0 (an adversarial re-test found
+    it). The rise margin now grows with (Σ|w_j|‖h_j‖)²."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 30))
+    h = rng.standard_normal(n)
+    eps = 10.0 ** -rng.uniform(8, 14)
+    H = np.column_stack([h, h + eps * rng.standard_normal(n)]
+                        + [rng.standard_normal(n) for _ in range(int(rng.integers(0, 3)))])
+    y = rng.standard_normal(n) * 10.0 ** rng.uniform(-5, 5)
+    w_ls = np.linalg.lstsq(H, y, rcond=None)[0]
+    step = 0.3 * 2 / (2 * np.linalg.norm(H, 2) ** 2)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ridge_gradient_descent(H, y, 0.0, step_size=step, n_iterations=500, w0=w_ls)
+    assert not any("diverged" in str(w.message) for w in caught)

@@ -519,3 +519,12 @@ def test_proximal_gradient_is_exactly_zero_from_lambda_max_on(solver, factor):
     assert np.all(np.delete(result.weights, 3) == 0.0)
     reference = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(3,)).weights
     assert result.weights[3] == pytest.approx(reference[3], rel=1e-10)
+
+
+@pytest.mark.parametrize("solver", [ista, fista])
+def test_proximal_gradient_with_a_zero_h_and_no_penalized_column(solver):
+    """L = 0 (H all zeros) and every column unpenalized: the answer is 0, not a ZeroDivisionError
+    from the divergence message's 1/L (a regression an adversarial re-test found)."""
+    result = solver(np.zeros((5, 2)), np.ones(5), 1.0, unpenalized=(0, 1))
+    assert result.converged
+    assert np.all(result.weights == 0.0)
