@@ -13,7 +13,7 @@ from importlib import resources
 
 import numpy as np
 
-from ._validation import _check_real, check_positive_int, check_seed
+from ._validation import _check_real, check_flag, check_positive_int, check_seed
 
 __all__ = ["Dataset", "Problem", "diabetes_problem", "load_diabetes", "make_sparse_regression"]
 
@@ -106,8 +106,7 @@ def diabetes_problem(*, centered=True):
     -------
     Problem
     """
-    if not isinstance(centered, (bool, np.bool_)):
-        raise ValueError(f"centered must be True or False, got {centered!r}")
+    centered = check_flag(centered, "centered")
     from .normalization import normalize_features
 
     data = load_diabetes()
@@ -120,7 +119,7 @@ def diabetes_problem(*, centered=True):
         names=("intercept", *data.feature_names),
         means=means,
         norms=norms,
-        centered=bool(centered),
+        centered=centered,
     )
 
 

@@ -36,7 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_penalty, check_positive, check_positive_int, check_unpenalized
+from ._validation import (
+    check_flag, check_penalty, check_positive, check_positive_int, check_unpenalized,
+)
 from .coordinate_descent import DEFAULT_TOLERANCE, _check_entry, _solve, _solve_working_set
 
 __all__ = ["TECHNIQUES", "FastResult", "solve_with", "technique_table", "extrapolated_residual",
@@ -101,12 +103,6 @@ class FastResult:
     techniques: tuple
 
 
-def _check_switch(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def solve_with(H, y, l1_penalty, *, gram=False, working_set=False, screening=False,
                extrapolation=False, polish=False, unpenalized=(), tolerance=DEFAULT_TOLERANCE,
                max_sweeps=10_000):
@@ -141,7 +137,7 @@ def solve_with(H, y, l1_penalty, *, gram=False, working_set=False, screening=Fal
         For invalid data or arguments (a switch that is not a bool, a tolerance <= 0, ...).
     """
     switches = {
-        name: _check_switch(value, name)
+        name: check_flag(value, name)
         for name, value in (("gram", gram), ("working_set", working_set),
                             ("screening", screening), ("extrapolation", extrapolation),
                             ("polish", polish))

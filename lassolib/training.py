@@ -41,7 +41,7 @@ from ._validation import (
     check_flag,
 )
 from .certificates import _gap
-from .coordinate_descent import _at_or_above, _Scaled
+from .coordinate_descent import _at_or_above, _exponent, _Scaled
 from .soft_threshold import _lambda_max, _unpenalized_fit
 
 __all__ = [
@@ -74,9 +74,9 @@ def lipschitz_constant(H):
     largest = float(np.max(np.abs(H))) if H.size else 0.0
     if largest == 0.0:
         return 0.0
-    shift = -int(np.frexp(largest)[1])
+    shift = _exponent(largest)  # (0 for H of ordinary magnitude: no scaling)
     with np.errstate(over="ignore", under="ignore"):
-        value = float(np.ldexp(_lipschitz(np.ldexp(H, shift)), -2 * shift))
+        value = float(np.ldexp(_lipschitz(np.ldexp(H, shift) if shift else H), -2 * shift))
     if not np.isfinite(value) or value == 0.0:
         raise ValueError(
             f"H has entries of magnitude {largest:.3g}: L = 2σ_max(HᵀH) is outside the range "
