@@ -236,6 +236,26 @@ def check_seed(seed, name="seed"):
     return int(seed)
 
 
+def check_start(H, y, w0, name="w0"):
+    """``w0`` (a start for an iterative solver) validated as weights of H, and refused when the
+    objective there is out of float64's range although it is in range at w = 0: a start so far
+    from the data's scale that the solver would begin from inf (its steps, divergence tests and
+    certificate would all read inf). With ``y`` itself too large to square, w = 0 is out of
+    range too, and the solver's own checks decide."""
+    w0 = check_weights(w0, H.shape[1], name)
+    with np.errstate(over="ignore", invalid="ignore"):
+        residual = y - H @ w0
+        start_ok = bool(np.all(np.isfinite(residual))) and bool(np.isfinite(residual @ residual))
+        zero_ok = bool(np.isfinite(y @ y))
+    if zero_ok and not start_ok:
+        raise ValueError(
+            f"{name}: the residual sum of squares at {name} overflows float64 (largest "
+            f"|{name}_j| = {np.max(np.abs(w0)):.3g}); start from weights of the scale of the "
+            f"solution, or give no {name}"
+        )
+    return w0
+
+
 def finite_or_refuse(compute, what):
     """``compute()`` evaluated with NumPy's overflow warnings silenced; a ValueError naming
     ``what`` if the result is not finite (the inputs were checked finite, so float64 overflowed

@@ -45,8 +45,8 @@ from ._validation import (
     check_penalty,
     check_positive,
     check_positive_int,
+    check_start,
     check_unpenalized,
-    check_weights,
 )
 from .soft_threshold import _lambda_max, _unpenalized_fit
 
@@ -763,22 +763,6 @@ def _relative(gap, primal):
     return gap / primal if primal > 0.0 else np.inf
 
 
-def _check_start(H, y, w0):
-    """``w0`` validated, and its residual sum of squares ‖y − H w0‖² checked not to overflow
-    float64 (the sweeps and the certificate would start from inf)."""
-    w0 = check_weights(w0, H.shape[1], "w0")
-    with np.errstate(over="ignore", invalid="ignore"):
-        residual = y - H @ w0
-        fit_ok = bool(np.all(np.isfinite(residual))) and bool(np.isfinite(residual @ residual))
-    if not fit_ok:
-        raise ValueError(
-            f"w0: the residual sum of squares at w0 overflows float64 (largest |w0_j| = "
-            f"{np.max(np.abs(w0)):.3g}); start from weights of the scale of the solution, or "
-            "give no w0"
-        )
-    return w0
-
-
 def _certified(primal, gap, floor, tolerance):
     if not (np.isfinite(primal) and np.isfinite(floor)):
         return False  # (an overflowed fit: inf <= inf is no certificate)
@@ -976,7 +960,7 @@ def lasso_coordinate_descent(
     tolerance = check_positive(tolerance, "tolerance")
     max_sweeps = check_positive_int(max_sweeps, "max_sweeps")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    w0 = None if w0 is None else _check_start(H, y, w0)
+    w0 = None if w0 is None else check_start(H, y, w0)
     if method not in ("working_set", "cyclic"):
         raise ValueError(f'method must be "working_set" or "cyclic", got {method!r}')
     if method == "cyclic":

@@ -22,6 +22,7 @@ from ._validation import (
     check_penalty,
     check_positive,
     check_positive_int,
+    check_start,
     check_unpenalized,
     check_weights,
     finite_or_refuse,
@@ -254,7 +255,7 @@ def ridge_gradient_descent(
     n_iterations = check_positive_int(n_iterations, "n_iterations")
     tolerance = check_positive(tolerance, "tolerance")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    w = np.zeros(H.shape[1]) if w0 is None else check_weights(w0, H.shape[1], "w0")
+    w = np.zeros(H.shape[1]) if w0 is None else check_start(H, y, w0)
 
     decay = np.where(penalized, 1.0 - 2.0 * step_size * l2_penalty, 1.0)
 

@@ -21,6 +21,7 @@ from ._validation import (
     check_penalty,
     check_positive,
     check_positive_int,
+    check_start,
     check_unpenalized,
     check_weights,
     finite_or_refuse,
@@ -175,7 +176,7 @@ def subgradient_descent(
     n_iterations = check_positive_int(n_iterations, "n_iterations")
     tolerance = check_positive(tolerance, "tolerance")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    w = np.zeros(H.shape[1]) if w0 is None else check_weights(w0, H.shape[1], "w0")
+    w = np.zeros(H.shape[1]) if w0 is None else check_start(H, y, w0)
     lam = np.where(penalized, l1_penalty, 0.0)
 
     def objective(w):
@@ -192,7 +193,8 @@ def subgradient_descent(
         w_new = w - step_size / np.sqrt(t) * g
         # Stop a divergence long before it overflows (as ridge_gradient_descent does), so the
         # caller sees one ConvergenceWarning rather than NumPy overflow warnings.
-        if not np.all(np.isfinite(w_new)) or objective(w_new) > 1e100 * max(objectives[0], 1.0):
+        too_big = 1e100 * max(float(objectives[0]), 1.0)  # (a Python float: inf, no warning)
+        if not np.all(np.isfinite(w_new)) or objective(w_new) > too_big:
             warnings.warn(
                 f"subgradient_descent diverged at iteration {t}: step_size {step_size:g} is too "
                 "large; try a value below 1 / (2 * largest eigenvalue of HᵀH)",

@@ -35,9 +35,9 @@ from ._validation import (
     check_penalty,
     check_positive,
     check_positive_int,
+    check_start,
     check_unpenalized,
     check_vector,
-    check_weights,
     check_flag,
 )
 from .certificates import _gap
@@ -191,7 +191,7 @@ def proximal_gradient(
     tolerance = check_positive(tolerance, "tolerance")
     check_every = check_positive_int(check_every, "check_every")
     penalized = check_unpenalized(unpenalized, H.shape[1])
-    w_start = None if w0 is None else check_weights(w0, H.shape[1], "w0")
+    w_start = None if w0 is None else check_start(H, y, w0)
     # The run is on 2^a H and 2^b y (exact powers of two, as in lasso_coordinate_descent), so
     # that squares neither overflow nor underflow whatever the units: there the weights are
     # 2^(b-a) w, the penalty 2^(a+b) λ, the step 2^(-2a) η, and the objective 2^(2b) P.
@@ -389,7 +389,7 @@ def lasso_sgd(
     penalized = check_unpenalized(unpenalized, H.shape[1])
     w = np.zeros(H.shape[1])
     if w0 is not None:
-        w = check_weights(w0, H.shape[1], "w0")
+        w = check_start(H, y, w0)
     lam = np.where(penalized, l1_penalty, 0.0)
 
     def objective(w):
@@ -516,7 +516,7 @@ def adam(
     penalized = check_unpenalized(unpenalized, H.shape[1])
     w = np.zeros(H.shape[1])
     if w0 is not None:
-        w = check_weights(w0, H.shape[1], "w0")
+        w = check_start(H, y, w0)
     lam = np.where(penalized, l2_penalty, 0.0)
 
     def objective(w):

@@ -288,3 +288,57 @@ def test_an_infinite_objective_is_never_certified():
     assert not _certified(np.inf, np.inf, 0.0, 1e-12)
     assert not _certified(1.0, 0.0, np.inf, 1e-12)
     assert _certified(1.0, 1e-13, 0.0, 1e-12)
+
+
+def _starting_solvers():
+    from lassolib.l2_gradient import ridge_gradient_descent
+    from lassolib.subgradient import subgradient_descent
+    from lassolib.training import adam, fista, ista, lasso_sgd
+    return {
+        "lasso_coordinate_descent": lambda H, y, w0: lassolib.lasso_coordinate_descent(
+            H, y, 1.0, w0=w0),
+        "ista": lambda H, y, w0: ista(H, y, 1.0, w0=w0, max_iterations=50),
+        "fista": lambda H, y, w0: fista(H, y, 1.0, w0=w0, max_iterations=50),
+        "lasso_sgd": lambda H, y, w0: lasso_sgd(H, y, 1.0, step_size=1e-3, n_epochs=2,
+                                                batch_size=4, w0=w0),
+        "adam": lambda H, y, w0: adam(H, y, 1.0, step_size=1e-3, n_iterations=5, w0=w0),
+        "subgradient_descent": lambda H, y, w0: subgradient_descent(
+            H, y, 1.0, step_size=1e-3, n_iterations=5, w0=w0),
+        "ridge_gradient_descent": lambda H, y, w0: ridge_gradient_descent(
+            H, y, 1.0, step_size=1e-3, n_iterations=5, w0=w0),
+    }
+
+
+@pytest.mark.parametrize("name", list(_starting_solvers()))
+def test_every_solver_refuses_a_start_whose_objective_overflows(name):
+    """Every solver that takes a start refuses one whose objective overflows float64 (w0 =
+    1e155 on unit data) with a ValueError naming w0, and issues no warning of any kind. Before,
+    ISTA/FISTA leaked RuntimeWarnings and ran out of iterations, and lasso_sgd returned the
+    overflowed weights silently. A large start that does not overflow (1e150) is still taken."""
+    solve = _starting_solvers()[name]
+    rng = np.random.default_rng(1)
+    H, y = rng.standard_normal((12, 3)), rng.standard_normal(12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="w0: the residual sum of squares at w0 overflows"):
+            solve(H, y, np.full(3, 1e155))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no RuntimeWarning may leak either)
+        warnings.simplefilter("ignore", lassolib.ConvergenceWarning)
+        result = solve(H, y, np.full(3, 1e150))
+    assert np.all(np.isfinite(result.weights))
+
+
+def test_a_zero_start_is_never_refused_for_its_own_sake():
+    """With y too large to square (ridge_gradient_descent runs such data unscaled), w0 = 0
+    starts exactly where w0 = None does, so the start check leaves it to the solver."""
+    from lassolib.l2_gradient import ridge_gradient_descent
+    rng = np.random.default_rng(0)
+    H, y = rng.standard_normal((20, 3)), rng.standard_normal(20) * 1e160
+    kwargs = dict(step_size=1 / (2 * np.linalg.eigvalsh(H.T @ H).max() + 2),
+                  n_iterations=100_000, tolerance=1e150)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(
+            ridge_gradient_descent(H, y, 1.0, w0=np.zeros(3), **kwargs).weights,
+            ridge_gradient_descent(H, y, 1.0, **kwargs).weights)
