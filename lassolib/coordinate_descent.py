@@ -809,6 +809,95 @@ def _zero_certified(problem, w_zero, residual_zero, l1_penalty, tolerance):
     return primal, gap, certified
 
 
+def _column_svd(H):
+    """``(U, s, Vt)``: the thin SVD of H, U and Vt cut to the singular values above
+    numpy.linalg.lstsq's cut-off (``s`` keeps them all, decreasing)."""
+    U, s, Vt = np.linalg.svd(H, full_matrices=False)
+    keep = s > _EPS * max(H.shape) * (s[0] if s.size else 0.0)
+    return U[:, keep], s, Vt[keep]
+
+
+def _least_squares_bound(H, y, w, l1_penalty, penalized, norms, svd):
+    r"""``(primal, bound, floor)``: P(w), an upper bound on P(w) − min P that needs no dual
+    point, and the rounding floor of its computation. ``svd`` is :func:`_column_svd`'s.
+
+    For every w, with r = y − Hw, P_H the projection onto H's columns and a a least-squares
+    fit: min P ≥ min RSS = RSS(w) − ‖P_H r‖², so P(w) − min P ≤ ‖P_H r‖² + λ‖w_P‖₁. When H has
+    full column rank with smallest singular value at least σ > 0, RSS(v) = min RSS +
+    ‖H(v − a)‖² ≥ min RSS + σ²‖v − a‖², and minimizing coordinate by coordinate,
+
+    .. math:: \min P \ge \min \mathrm{RSS} + \textstyle\sum_{j \in P} f(a_j), \quad
+              f(t) = \min_u\, \sigma^2 (u - t)^2 + \lambda |u|
+              = \begin{cases} \lambda|t| - \lambda^2/(4\sigma^2) & |t| \ge \lambda/(2\sigma^2) \\
+                               \sigma^2 t^2 & \text{else,} \end{cases}
+
+    f is λ-Lipschitz and ‖w − a‖₂ ≤ ‖H(w − a)‖/σ = ‖P_H r‖/σ, so
+
+    .. math:: P(w) - \min P \le \lVert P_H r\rVert^2 + \textstyle\sum_{j\in P}
+              \bigl(\lambda |w_j| - f(w_j)\bigr) + \lambda \sqrt{|P|}\, \lVert P_H r\rVert / \sigma ,
+
+    whose middle term is at most |P|·λ²/(4σ²): of order λ², where the duality gap, for λ/2
+    below the rounding of :math:`H^\top r`, certifies nothing. σ is the computed smallest
+    singular value less 10·max(n, D)·ε times the largest (a bound on the SVD's error); without
+    full column rank (σ ≤ 0) only the first bound is used. ‖P_H r‖² is computed as at λ = 0
+    (:meth:`_Scaled.basis`), and ``floor`` is that certificate's rounding floor."""
+    U, s, _ = svd
+    residual = y - H @ w
+    projection = U.T @ residual
+    excess = float(projection @ projection)
+    magnitudes = np.abs(w[penalized])
+    l1 = float(np.sum(magnitudes))
+    primal = float(residual @ residual) + l1_penalty * l1
+    bound = excess + l1_penalty * l1
+    sigma = (float(s[-1]) - 10.0 * max(H.shape) * _EPS * float(s[0])
+             if U.shape[1] == H.shape[1] else 0.0)
+    if sigma > 0.0 and l1_penalty > 0.0:
+        curvature = sigma * sigma
+        knee = l1_penalty / (2.0 * curvature)
+        shortfall = np.where(magnitudes >= knee, l1_penalty * l1_penalty / (4.0 * curvature),
+                             l1_penalty * magnitudes - curvature * magnitudes * magnitudes)
+        tight = (excess + float(np.sum(shortfall))
+                 + l1_penalty * np.sqrt(magnitudes.size * excess) / sigma)
+        bound = min(bound, tight)
+    delta = 2.0 * _EPS * (float(np.sqrt(y @ y)) + float(np.abs(w) @ norms))
+    floor = 4.0 * delta * delta + 2.0 * delta * np.sqrt(excess)
+    return primal, bound, floor
+
+
+#: Below this multiple of λ_max (and with n ≥ D) the solvers first try the least-squares fit
+#: (:func:`_least_squares_answer`). The duality gap stops certifying where λ/2 nears the
+#: rounding of Hᵀr, about 1e-12·λ_max on the diabetes problem (its dual point must be scaled
+#: by 1 − O(√tolerance) at most); the SVD costs n·D² multiply-adds, no more than the dense
+#: fits such penalties give.
+_TINY = 1e-8
+
+
+def _tiny(l1_penalty, lam_max, shape):
+    """Whether :func:`_least_squares_answer` is worth trying: 0 < λ ≤ ``_TINY``·λ_max and
+    n ≥ D (with D > n the least-squares fits interpolate and the bound is about P(w) itself)."""
+    return 0.0 < l1_penalty <= _TINY * lam_max and shape[0] >= shape[1]
+
+
+def _least_squares_answer(problem, l1_penalty, tolerance, fit=None):
+    """For a tiny λ > 0: the least-squares fit, when :func:`_least_squares_bound` certifies it
+    as the lasso's answer (bound ≤ ``tolerance``·P, or below the rounding floor): ``(w,
+    primal, bound)``, else None (the solvers then go on as for any λ). ``fit``, a list, caches
+    the SVD and the fit across penalties (``lasso_path``)."""
+    if fit is None or not fit:
+        svd = _column_svd(problem.H)
+        U, s, Vt = svd
+        w = Vt.T @ ((U.T @ problem.y) / s[: U.shape[1]])
+        if fit is not None:
+            fit.extend([svd, w])
+    else:
+        svd, w = fit
+    primal, bound, floor = _least_squares_bound(problem.H, problem.y, w, l1_penalty,
+                                                problem.penalized, problem.norms, svd)
+    if np.isfinite(primal) and (bound <= tolerance * primal or bound <= floor):
+        return w.copy(), primal, bound
+    return None
+
+
 def _zero_result(problem, w_zero, residual_zero, l1_penalty, tolerance):
     """The answer for λ ≥ λ_max: every penalized weight exactly 0, the unpenalized ones fitted."""
     primal, gap, certified = _zero_certified(problem, w_zero, residual_zero, l1_penalty, tolerance)
@@ -900,6 +989,15 @@ def lasso_coordinate_descent(
     happens when the minimum is near 0, e.g. at λ = 0 on data that can be fitted exactly, where
     the gap cannot be certified below about (1e-15 · (‖y‖ + Σ|w_j|‖h_j‖))²) the answer is
     accepted too, and ``relative_gap`` reports what was computed.
+
+    **Tiny penalties.** Where λ/2 is below the rounding of :math:`H^\top r` (on the diabetes
+    problem from about 1e-12·λ_max down), no dual point can be shown feasible and the duality gap
+    certifies nothing. For 0 < λ ≤ 1e-8·λ_max and n ≥ D the solver therefore first tries the
+    least-squares fit, with a bound that needs no dual point: P(w) − min P ≤ ‖P_H r‖² + Σ_j
+    (λ|w_j| − f(w_j)) + λ√|P|·‖P_H r‖/σ, of order λ² (σ the smallest singular value of H, f
+    the coordinate-wise minimum of σ²(u − w_j)² + λ|u|; derived in
+    ``_least_squares_bound``). When that bound is at most ``tolerance``·P(w) the fit is the
+    answer (``n_iterations`` 0, ``gap`` the bound); else the sweeps run as for any λ.
 
     Parameters
     ----------
@@ -1019,6 +1117,9 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
     work.flops += 2 * n_samples * n_features  # the correlations of λ_max
     if _at_or_above(lam, lam_max):
         return _zero_result(problem, w_zero, residual_zero, lam, tolerance)
+    if _tiny(lam, lam_max, H.shape) and (answer := _least_squares_answer(problem, lam, tolerance)):
+        return _result(problem, answer[0], True, 0, [np.array([answer[1]])], [], *answer[1:],
+                       "lasso_coordinate_descent")
     if w0 is None:
         w = w_zero  # (not used below: no copy of D floats)
     else:
@@ -1161,6 +1262,9 @@ def _solve(
         lam_max = problem.penalty(zero_fit[2])
     if _at_or_above(lam, lam_max):
         return _zero_result(problem, w_zero, residual_zero, lam, tolerance)
+    if _tiny(lam, lam_max, H.shape) and (answer := _least_squares_answer(problem, lam, tolerance)):
+        return _result(problem, answer[0], True, 0, [np.array([answer[1]])], [], *answer[1:],
+                       "lasso_coordinate_descent")
 
     z = problem.z
     w = np.zeros(H.shape[1]) if w0 is None else problem.to_scaled_weights(w0)

@@ -109,7 +109,9 @@ def lasso_path(
         the default grid only: giving either together with ``l1_penalties`` is a ValueError.
     tolerance : float > 0, default 1e-12
         Each fit stops when its relative duality gap (gap / objective, see
-        :func:`lasso_coordinate_descent`) is at most this: scale-free, certified.
+        :func:`lasso_coordinate_descent`) is at most this: scale-free, certified. Penalties at
+        or below 1e-8·λ_max (n ≥ D) are first tried with the least-squares fit and its own
+        bound, as there ("Tiny penalties").
     max_sweeps : int >= 1, default 10000
         The budget of sweeps (over the working set, see the module docstring) of each fit.
     unpenalized : tuple of int, default ()
@@ -1972,7 +1974,9 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     most an eighth of H and 8·(n + D) floats; the whole Gram matrix in Gram mode, D² ≤ n·D) and
     the output.
     """
-    from .coordinate_descent import _at_or_above, _result, _zero_certified, _zero_result
+    from .coordinate_descent import (
+        _at_or_above, _least_squares_answer, _result, _tiny, _zero_certified, _zero_result,
+    )
 
     n_samples, n_features = problem.H.shape
     if gram_mode is None:
@@ -2041,6 +2045,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
         pending.clear()
         n_columns = 0
 
+    least_squares = []  # (the SVD and the least-squares fit, for penalties below _TINY·λ_max)
     for k, lam in enumerate(l1_penalties):
         lam = float(lam)
         if _at_or_above(lam, lam_max):
@@ -2052,6 +2057,15 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
             else:
                 converged_flags[k] = _zero_certified(problem, w_zero, residual_zero, lam,
                                                      tolerance)[2]
+            continue
+        if _tiny(lam, lam_max, problem.H.shape) and (
+                answer := _least_squares_answer(problem, lam, tolerance, least_squares)):
+            # λ below the duality gap's reach: the least-squares fit, certified by its own bound
+            # (the warm start w and its correlation are left for the next penalty)
+            weights[k], converged_flags[k] = answer[0], True
+            if keep_history:
+                results[k] = _result(problem, answer[0], True, 0, [np.array([answer[1]])], [],
+                                     answer[1], answer[2], "lasso_coordinate_descent")
             continue
         if gram is None:
             gram = _GramCache(H, problem.y, full=True if gram_mode else None, Hty=Hty)
