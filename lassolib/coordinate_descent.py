@@ -817,6 +817,58 @@ def _column_svd(H):
     return U[:, keep], s, Vt[keep]
 
 
+def _sigma_below(H, svd):
+    """A lower bound on H's smallest singular value from its computed SVD: the smallest computed
+    value less 10·max(n, D)·ε times the largest (a bound on a backward-stable SVD's error), or 0
+    when H has no full column rank to that accuracy."""
+    U, s, _ = svd
+    if U.shape[1] < H.shape[1]:
+        return 0.0
+    return max(0.0, float(s[-1]) - 10.0 * max(H.shape) * _EPS * float(s[0]))
+
+
+def _sign_solution(H, y, penalized, l1_penalty, svd, w_ls):
+    r"""The lasso's minimizer when its support is every column, with the signs of the
+    least-squares fit, and a bound on its objective's excess: ``(v, primal, bound)``, or None
+    when H has no full column rank, a penalized weight of the fit is 0, or a sign changes.
+
+    With s the signs of the least-squares fit on the penalized columns (0 on the others), every
+    u has λ Σ_P |u_j| ≥ λ sᵀu, so P(u) ≥ Q(u) = RSS(u) + λ sᵀu and min P ≥ min Q; where the
+    signs of v are s, P(v) = Q(v), and
+
+    .. math:: P(v) - \min P \le Q(v) - \min Q = \tfrac14\, g^\top (H^\top H)^{-1} g,
+              \qquad g = \nabla Q(v) = \lambda s - 2 H^\top (y - Hv) .
+
+    v is min Q's minimizer, :math:`v = w_{LS} - \tfrac{\lambda}{2}(H^\top H)^{-1} s` (from the
+    SVD), so g is rounding: the bound is :math:`\tfrac14(2\lVert\Sigma^{-1}V^\top \hat g\rVert
+    + \lVert e\rVert/\sigma)^2` with ĝ the computed gradient, e a bound on its rounding (the
+    residual's and the product's, γ_k = kε/(1 − kε) per sum of k terms), σ from
+    :func:`_sigma_below`, and the factor 2 for the SVD's own error on the first norm."""
+    sigma = _sigma_below(H, svd)
+    if sigma <= 0.0 or l1_penalty <= 0.0:
+        return None
+    _, s, Vt = svd
+    signs = np.where(penalized, np.sign(w_ls), 0.0)
+    if np.any(signs[penalized] == 0.0):
+        return None
+    v = w_ls - Vt.T @ ((Vt @ (0.5 * l1_penalty * signs)) / (s * s))
+    if np.any(np.sign(v[penalized]) != signs[penalized]):
+        return None
+    residual = y - H @ v
+    gradient = l1_penalty * signs - 2.0 * (H.T @ residual)
+    n, D = H.shape
+    gamma = lambda k: k * _EPS / (1.0 - k * _EPS)  # noqa: E731
+    absolute = np.abs(H)
+    residual_error = gamma(D + 1) * (np.abs(y) + absolute @ np.abs(v))
+    error = 2.0 * (gamma(n) * (absolute.T @ (np.abs(residual) + residual_error))
+                   + absolute.T @ residual_error)
+    error += gamma(2) * np.abs(gradient)  # (the subtraction and the factor 2)
+    bound = 0.25 * (2.0 * float(np.linalg.norm((Vt @ gradient) / s)) +
+                    float(np.linalg.norm(error)) / sigma) ** 2
+    primal = float(residual @ residual) + l1_penalty * float(np.sum(np.abs(v[penalized])))
+    return v, primal, bound
+
+
 def _least_squares_bound(H, y, w, l1_penalty, penalized, norms, svd):
     r"""``(primal, bound, floor)``: P(w), an upper bound on P(w) − min P that needs no dual
     point, and the rounding floor of its computation. ``svd`` is :func:`_column_svd`'s.
@@ -836,8 +888,8 @@ def _least_squares_bound(H, y, w, l1_penalty, penalized, norms, svd):
     .. math:: P(w) - \min P \le \lVert P_H r\rVert^2 + \textstyle\sum_{j\in P}
               \bigl(\lambda |w_j| - f(w_j)\bigr) + \lambda \sqrt{|P|}\, \lVert P_H r\rVert / \sigma ,
 
-    whose middle term is at most |P|·λ²/(4σ²): of order λ², where the duality gap, for λ/2
-    below the rounding of :math:`H^\top r`, certifies nothing. σ is the computed smallest
+    whose middle term is at most |P|·λ²/(4σ²): of order λ², where the duality gap certifies
+    nothing (see ``_TINY``). σ is the computed smallest
     singular value less 10·max(n, D)·ε times the largest (a bound on the SVD's error); without
     full column rank (σ ≤ 0) only the first bound is used. ‖P_H r‖² is computed as at λ = 0
     (:meth:`_Scaled.basis`), and ``floor`` is that certificate's rounding floor."""
@@ -849,8 +901,7 @@ def _least_squares_bound(H, y, w, l1_penalty, penalized, norms, svd):
     l1 = float(np.sum(magnitudes))
     primal = float(residual @ residual) + l1_penalty * l1
     bound = excess + l1_penalty * l1
-    sigma = (float(s[-1]) - 10.0 * max(H.shape) * _EPS * float(s[0])
-             if U.shape[1] == H.shape[1] else 0.0)
+    sigma = _sigma_below(H, svd)
     if sigma > 0.0 and l1_penalty > 0.0:
         curvature = sigma * sigma
         knee = l1_penalty / (2.0 * curvature)
@@ -864,11 +915,11 @@ def _least_squares_bound(H, y, w, l1_penalty, penalized, norms, svd):
     return primal, bound, floor
 
 
-#: Below this multiple of λ_max (and with n ≥ D) the solvers first try the least-squares fit
-#: (:func:`_least_squares_answer`). The duality gap stops certifying where λ/2 nears the
-#: rounding of Hᵀr, about 1e-12·λ_max on the diabetes problem (its dual point must be scaled
-#: by 1 − O(√tolerance) at most); the SVD costs n·D² multiply-adds, no more than the dense
-#: fits such penalties give.
+#: Below this multiple of λ_max (and with n ≥ D) the solvers first try the answer from the
+#: least-squares fit (:func:`_least_squares_answer`). At the exact minimizer the relative
+#: duality gap grows as λ falls, since the rounding of Hᵀr does not shrink with λ/2 (diabetes:
+#: 1.2e-14 at 1e-8·λ_max, 6.5e-13 at 1e-9, 5.3e-11 at 1e-10); the SVD costs n·D²
+#: multiply-adds, no more than the dense fits such penalties give.
 _TINY = 1e-8
 
 
@@ -879,10 +930,14 @@ def _tiny(l1_penalty, lam_max, shape):
 
 
 def _least_squares_answer(problem, l1_penalty, tolerance, fit=None):
-    """For a tiny λ > 0: the least-squares fit, when :func:`_least_squares_bound` certifies it
-    as the lasso's answer (bound ≤ ``tolerance``·P, or below the rounding floor): ``(w,
-    primal, bound)``, else None (the solvers then go on as for any λ). ``fit``, a list, caches
-    the SVD and the fit across penalties (``lasso_path``)."""
+    """For a tiny λ > 0: the lasso's answer from the least-squares fit, certified without a dual
+    point: ``(w, primal, bound)``, else None (the solvers then go on as for any λ).
+
+    First :func:`_sign_solution` (the exact minimizer on the fit's signs, with a bound at
+    rounding level); if that does not apply or certify (noise-free data, whose minimum is near
+    0), the least-squares fit itself with :func:`_least_squares_bound` (bound ≤
+    ``tolerance``·P, or below its rounding floor). ``fit``, a list, caches the SVD and the fit
+    across penalties (``lasso_path``)."""
     if fit is None or not fit:
         svd = _column_svd(problem.H)
         U, s, Vt = svd
@@ -891,8 +946,12 @@ def _least_squares_answer(problem, l1_penalty, tolerance, fit=None):
             fit.extend([svd, w])
     else:
         svd, w = fit
-    primal, bound, floor = _least_squares_bound(problem.H, problem.y, w, l1_penalty,
-                                                problem.penalized, problem.norms, svd)
+    H, y, penalized = problem.H, problem.y, problem.penalized
+    exact = _sign_solution(H, y, penalized, l1_penalty, svd, w)
+    if exact is not None and np.isfinite(exact[1]) and exact[2] <= tolerance * exact[1]:
+        return exact
+    primal, bound, floor = _least_squares_bound(H, y, w, l1_penalty, penalized, problem.norms,
+                                                svd)
     if np.isfinite(primal) and (bound <= tolerance * primal or bound <= floor):
         return w.copy(), primal, bound
     return None
@@ -990,14 +1049,17 @@ def lasso_coordinate_descent(
     the gap cannot be certified below about (1e-15 · (‖y‖ + Σ|w_j|‖h_j‖))²) the answer is
     accepted too, and ``relative_gap`` reports what was computed.
 
-    **Tiny penalties.** Where λ/2 is below the rounding of :math:`H^\top r` (on the diabetes
-    problem from about 1e-12·λ_max down), no dual point can be shown feasible and the duality gap
-    certifies nothing. For 0 < λ ≤ 1e-8·λ_max and n ≥ D the solver therefore first tries the
-    least-squares fit, with a bound that needs no dual point: P(w) − min P ≤ ‖P_H r‖² + Σ_j
-    (λ|w_j| − f(w_j)) + λ√|P|·‖P_H r‖/σ, of order λ² (σ the smallest singular value of H, f
-    the coordinate-wise minimum of σ²(u − w_j)² + λ|u|; derived in
-    ``_least_squares_bound``). When that bound is at most ``tolerance``·P(w) the fit is the
-    answer (``n_iterations`` 0, ``gap`` the bound); else the sweeps run as for any λ.
+    **Tiny penalties.** The duality gap needs a dual point whose correlations
+    :math:`h_j^\top\theta` are known to well within λ/2, and their rounding does not shrink with
+    λ: at the exact minimizer the computed gap grows as λ falls (diabetes, relative: 1.2e-14 at
+    1e-8·λ_max, 6.5e-13 at 1e-9, 5.3e-11 at 1e-10, 7e-5 at 1e-13). For 0 < λ ≤ 1e-8·λ_max and
+    n ≥ D the solver therefore first solves on the signs s of the least-squares fit,
+    :math:`v = w_{LS} - \tfrac{\lambda}{2}(H^\top H)^{-1}s` (from an SVD), the exact minimizer
+    when its signs are s, certified by :math:`P(v) - \min P \le \tfrac14 g^\top(H^\top
+    H)^{-1}g`, :math:`g = \lambda s - 2H^\top(y - Hv)`, rounding included (P(u) ≥ RSS(u) +
+    λsᵀu for every u; ``_sign_solution``). If that does not apply, it tries the least-squares
+    fit with a bound of order λ² (``_least_squares_bound``). Either way ``n_iterations`` is 0
+    and ``gap`` is the bound; if neither certifies, the sweeps run as for any λ.
 
     Parameters
     ----------

@@ -110,8 +110,8 @@ def lasso_path(
     tolerance : float > 0, default 1e-12
         Each fit stops when its relative duality gap (gap / objective, see
         :func:`lasso_coordinate_descent`) is at most this: scale-free, certified. Penalties at
-        or below 1e-8·λ_max (n ≥ D) are first tried with the least-squares fit and its own
-        bound, as there ("Tiny penalties").
+        or below 1e-8·λ_max (n ≥ D) are first tried with the answer from the least-squares fit
+        and its own bound, as there ("Tiny penalties").
     max_sweeps : int >= 1, default 10000
         The budget of sweeps (over the working set, see the module docstring) of each fit.
     unpenalized : tuple of int, default ()
