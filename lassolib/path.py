@@ -34,6 +34,7 @@ from .coordinate_descent import (
     DEFAULT_TOLERANCE,
     _EPS,
     _check_entry,
+    _floor_counts,
     _copy_into,
     _gram_sweep,
     _gram_sweeps,
@@ -147,8 +148,9 @@ def lasso_path(
         min_ratio = check_positive(min_ratio, "min_ratio")
     else:
         l1_penalties = _check_penalties(l1_penalties)
-    problem = _Scaled(H, y, penalized, owned=owned, squares=squares)
+    problem = _Scaled(H, y, penalized, owned=owned, squares=squares, project=True)
     w_zero, residual_zero = _unpenalized_fit(problem.H, problem.y, penalized)
+    problem.set_reference(residual_zero)
     lam_max, correlation_zero = _lambda_max(problem.H, penalized, residual_zero, correlation=True)
     if l1_penalties is None:
         l1_penalties = penalty_grid(
@@ -1654,7 +1656,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
         check = _dual_gap(H, y, w, lam, penalized, residual, norms, basis, extra, features)
         work.n_gap_checks += 1
         work.flops += 2 * n_samples * (n_features if features is None else features.size) * check.n_points
-        if features is not None and (check.certified(tolerance)
+        if features is not None and (check.certified(tolerance, problem.reference)
                                      or n_sweeps >= max_sweeps):
             # The final certificate is always over every feature (the screened features'
             # correlations are added to those just computed).
@@ -1663,7 +1665,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
             work.n_gap_checks += 1
             work.flops += 2 * n_samples * (n_features - features.size) * check.n_points
             features = None
-            if not check.certified(tolerance):
+            if not check.certified(tolerance, problem.reference):
                 screened[:] = False  # a screening rounding got wrong: undo it, keep sweeping
                 if not working_sets:
                     working, block = np.arange(n_features), None
@@ -1678,7 +1680,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
         partial, features, extra = features is not None, None, None
         # Below the rounding floor with the best dual point, the residual's own gap may stall
         # just above the floor (rounding): after 3 checks without halving it, accept.
-        if not partial and gap <= floor:
+        if not partial and gap <= floor and _floor_counts(floor, tolerance, problem.reference):
             stalls = stalls + 1 if check.plain_gap > 0.5 * best_plain else 0
             best_plain = min(best_plain, check.plain_gap)
             if stalls >= 3:
@@ -1686,7 +1688,7 @@ def _working_set_fit(problem, lam, w, tolerance, max_sweeps, gram, correlation, 
                 break
         if keep_history and done:
             objective_chunks[-1][-1] = primal
-        if not partial and check.certified(tolerance):
+        if not partial and check.certified(tolerance, problem.reference):
             converged = True
             break
         if n_sweeps >= max_sweeps:
@@ -2017,9 +2019,9 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     def settle(k, lam, w_k, n_sweeps, objective_chunks, step_chunks, check):
         """Record a Gram-mode fit by its residual-form ``check``; if that does not certify it,
         continue it in residual form from where it was (``w_k``, updated in place)."""
-        if check.certified(tolerance) or n_sweeps >= max_sweeps:
-            record(k, lam, w_k, check.certified(tolerance), n_sweeps, objective_chunks,
-                   step_chunks, check.primal, check.gap)
+        if check.certified(tolerance, problem.reference) or n_sweeps >= max_sweeps:
+            record(k, lam, w_k, check.certified(tolerance, problem.reference), n_sweeps,
+                   objective_chunks, step_chunks, check.primal, check.gap)
             return
         # The estimate was wrong: this fit continues in residual form, from where it was.
         problem.fortran()

@@ -285,9 +285,9 @@ def test_a_start_whose_objective_overflows_is_refused(method):
 
 def test_an_infinite_objective_is_never_certified():
     from lassolib.coordinate_descent import _certified
-    assert not _certified(np.inf, np.inf, 0.0, 1e-12)
-    assert not _certified(1.0, 0.0, np.inf, 1e-12)
-    assert _certified(1.0, 1e-13, 0.0, 1e-12)
+    assert not _certified(np.inf, np.inf, 0.0, 1e-12, 1.0)
+    assert not _certified(1.0, 0.0, np.inf, 1e-12, 1.0)
+    assert _certified(1.0, 1e-13, 0.0, 1e-12, 1.0)
 
 
 def _starting_solvers():
