@@ -200,3 +200,27 @@ def test_no_shortcut_where_least_squares_interpolates():
     assert result.n_iterations > 0  # swept: not the least-squares shortcut
     least_squares = np.linalg.lstsq(H, y, rcond=None)[0]
     assert np.abs(result.weights).sum() < 0.9 * np.abs(least_squares).sum()
+
+
+def test_the_least_squares_fallback_floor_must_count():
+    """Two columns 1e-10 apart whose least-squares weights (±1.3e8) cancel, λ = 1e-16·λ_max: the
+    least-squares bound fell below its own rounding floor (3.6e-13, far above 1e-10 of the
+    unpenalized objective, 4.7e-15), and the fit was returned as converged 3.5e-5·P above the
+    exact optimum with a gap below that excess (second adversarial pass). That floor now does
+    not count (as everywhere else, _floor_counts): no shortcut, and whatever the sweeps end
+    with is either certified by the duality gap or reported as not converged."""
+    H = np.array([[0.3733468626253329, 0.37334686260174393],
+                  [0.3202432047275546, 0.32024320476118573],
+                  [-1.6884952118834913, -1.688495211896896],
+                  [0.9574239667720826, 0.957423966759471],
+                  [1.2929511646847092, 1.292951164704827],
+                  [-0.22838809024354395, -0.22838809023052412]])
+    y = np.array([0.0031682961631432174, -0.004517086514386282, 0.001800444703747233,
+                  0.0016939118394123224, -0.0027020846426232827, -0.0017487288557707266])
+    lam = 1e-16 * lassolib.lambda_max(H, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", lassolib.ConvergenceWarning)
+        result = lassolib.lasso_coordinate_descent(H, y, lam, max_sweeps=500)
+    assert result.n_iterations > 0  # not the least-squares shortcut
+    if result.converged:
+        assert result.relative_gap <= 1e-12
