@@ -573,6 +573,24 @@ class _Scaled:
     def penalty(self, l1_penalty):
         return float(np.ldexp(l1_penalty, self.a + self.b))
 
+    def start(self, w0, name="w0"):
+        """A caller's start ``w0`` in the run's units, refused (ValueError naming it) when its
+        residual sum of squares overflows there: the run works on y scaled to about 1, so a start
+        whose objective is beyond float64's range times ‖y‖² (w0 ≈ 1 with H ≈ 1e150 and
+        y ≈ 1e-150: the caller's objective, 1e304, is finite) would sweep from inf, leaking
+        overflow warnings by the thousand."""
+        w = self.to_scaled_weights(w0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            residual = self.y - self.H @ w
+            fine = bool(np.all(np.isfinite(residual))) and bool(np.isfinite(residual @ residual))
+        if not fine:
+            raise ValueError(
+                f"{name}: the objective at {name} is beyond float64's range relative to the "
+                f"data's scale (largest |{name}_j| = {np.max(np.abs(w0)):.3g}); start from "
+                f"weights of the scale of the solution, or give no {name}"
+            )
+        return w
+
     def to_scaled_weights(self, w):
         w = np.ldexp(w, self.b - self.a) if (self.a or self.b) else w.copy()
         if self._lift is not None:
@@ -1302,7 +1320,7 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
     if w0 is None:
         w = w_zero  # (not used below: no copy of D floats)
     else:
-        w = problem.to_scaled_weights(w0)
+        w = problem.start(w0)
         w[problem.z == 0.0] = 0.0
     del w_zero
     # With every column penalized the start's residual is y itself, so Hᵀy is already known.
@@ -1448,7 +1466,7 @@ def _solve(
                        "lasso_coordinate_descent")
 
     z = problem.z
-    w = np.zeros(H.shape[1]) if w0 is None else problem.to_scaled_weights(w0)
+    w = np.zeros(H.shape[1]) if w0 is None else problem.start(w0)
     w[z == 0.0] = 0.0
     residual = y - H @ w if w.any() else y.copy()
     primal = float(residual @ residual) + lam * float(np.sum(np.abs(w[penalized])))

@@ -209,7 +209,7 @@ def proximal_gradient(
     if step_size is None:  # (in the caller's units, for messages; inf or 0 if out of range)
         with np.errstate(over="ignore", under="ignore"):
             step_size = float(np.ldexp(step_run, 2 * a))
-    w = np.zeros(H.shape[1]) if w_start is None else problem.to_scaled_weights(w_start)
+    w = np.zeros(H.shape[1]) if w_start is None else problem.start(w_start)
 
     def result(w, converged, objectives, steps, iterates, primal, gap):
         return SolverResult(

@@ -342,3 +342,32 @@ def test_a_zero_start_is_never_refused_for_its_own_sake():
         np.testing.assert_array_equal(
             ridge_gradient_descent(H, y, 1.0, w0=np.zeros(3), **kwargs).weights,
             ridge_gradient_descent(H, y, 1.0, **kwargs).weights)
+
+
+@pytest.mark.parametrize("solver", ["working_set", "cyclic", "ista", "fista"])
+def test_a_start_far_beyond_the_data_scale_is_refused(solver):
+    """H ≈ 1e150 and y ≈ 1e-150 (an answer ≈ 1e-300): w0 = 1 has a finite objective in the
+    caller's units (≈ 1e305) but not in the run's, where y is scaled to about 1. The working-set
+    solver leaked about 1,170 overflow warnings (then converged after 1,319 sweeps), the cyclic
+    one 20,000 (and did not converge); now each refuses w0 with a ValueError naming it, and a
+    start of the answer's scale runs without a warning of any other kind."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(8, 4)) + 50
+    X[:, 0] = 1
+    y = X @ rng.normal(size=4) + rng.normal(size=8)
+    H, y = X * 1e150, y * 1e-150
+    lam = 0.3 * lassolib.lambda_max(H, y, unpenalized=(0,))
+
+    def solve(w0):
+        if solver in ("ista", "fista"):
+            return getattr(lassolib, solver)(H, y, lam, unpenalized=(0,), w0=w0,
+                                             max_iterations=50)
+        return lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0,), w0=w0,
+                                                 method=solver, max_sweeps=200)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="w0: the objective at w0 is beyond"):
+            solve(np.ones(4))
+        warnings.simplefilter("ignore", lassolib.ConvergenceWarning)
+        assert np.all(np.isfinite(solve(np.full(4, 1e-300)).weights))
