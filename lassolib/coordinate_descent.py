@@ -505,12 +505,11 @@ class _Scaled:
         3.4e-13 (found by an adversarial pass; within the rounding-floor allowance of
         :func:`_floor_counts`, but the reported gap understates it)."""
         H, y, penalized = self.H, self.y, self.penalized
-        block = H[:, ~penalized]  # (a copy of the few unpenalized columns)
-        U, s, Vt = np.linalg.svd(block, full_matrices=False)
-        keep = s > _EPS * max(block.shape) * (s[0] if s.size else 0.0)
-        if not keep.any():
+        # (a copy of the few unpenalized columns; the same basis as basis(λ > 0) would compute)
+        U, s, Vt = _column_svd(H[:, ~penalized])
+        if U.shape[1] == 0:
             return False
-        Q = np.ascontiguousarray(U[:, keep])
+        Q, s = np.ascontiguousarray(U), s[: U.shape[1]]
         coupling = (Q.T @ H)[:, penalized]  # (no copy of H's penalized columns)
         norms = np.sqrt(self.z[penalized])
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -528,8 +527,8 @@ class _Scaled:
             projected[:, np.flatnonzero(penalized)[lost]] = 0.0
         part = Q.T @ y
         self.H, self.y = projected, y - Q @ part
-        self._lift = (Vt[keep].T / s[keep], coupling, part)
-        self._bases["unpenalized"] = Q  # (the same basis as basis(λ > 0) would compute)
+        self._lift = (Vt.T / s, coupling, part)
+        self._bases["unpenalized"] = Q
         return True
 
     @property
@@ -565,9 +564,7 @@ class _Scaled:
             return None
         if which not in self._bases:
             block = self.H if which == "all" else self.H[:, ~self.penalized]
-            U, singular, _ = np.linalg.svd(block, full_matrices=False)
-            cut = np.finfo(np.float64).eps * max(block.shape) * (singular[0] if singular.size else 0.0)
-            self._bases[which] = np.ascontiguousarray(U[:, singular > cut])
+            self._bases[which] = np.ascontiguousarray(_column_svd(block)[0])
         return self._bases[which]
 
     def penalty(self, l1_penalty):
