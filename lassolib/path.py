@@ -38,6 +38,7 @@ from .coordinate_descent import (
     _copy_into,
     _gram_sweep,
     _gram_sweeps,
+    _projected_lambda_max,
     _Scaled,
     _subset_sweeps,
 )
@@ -223,9 +224,8 @@ def cross_validate(
         raise ValueError(f"n_folds must be between 2 and n_samples = {H.shape[0]}, got {n_folds}")
     penalized = check_unpenalized(unpenalized, H.shape[1])
     if l1_penalties is None:
-        _, residual_zero = _unpenalized_fit(H, y, penalized)
-        l1_penalties = penalty_grid(
-            _lambda_max(H, penalized, residual_zero), n_penalties=n_penalties, min_ratio=min_ratio
+        l1_penalties = penalty_grid(  # (lasso_path's grid: see _projected_lambda_max)
+            _projected_lambda_max(H, y, penalized), n_penalties=n_penalties, min_ratio=min_ratio
         )
     order = np.random.default_rng(check_seed(seed)).permutation(H.shape[0])
     folds = np.array_split(order, n_folds)

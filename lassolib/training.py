@@ -41,7 +41,7 @@ from ._validation import (
     check_flag,
 )
 from .certificates import _gap
-from .coordinate_descent import _at_or_above, _exponent, _Scaled
+from .coordinate_descent import _at_or_above, _exponent, _projected_lambda_max, _Scaled
 from .soft_threshold import _lambda_max, _unpenalized_fit
 
 __all__ = [
@@ -226,7 +226,9 @@ def proximal_gradient(
         )
 
     w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
-    if np.any(penalized) and _at_or_above(l1_penalty_run, _lambda_max(H, penalized, residual_zero)):
+    if np.any(penalized) and _at_or_above(l1_penalty_run, _projected_lambda_max(H, y, penalized)
+                                          if not problem.all_penalized
+                                          else _lambda_max(H, penalized, residual_zero)):
         # λ ≥ λ_max: the unpenalized fit, every penalized weight exactly 0 (as in
         # lasso_coordinate_descent), certified by its gap
         primal, _, gap, _ = _gap(H, y, w_zero, l1_penalty_run, penalized)
