@@ -210,3 +210,35 @@ def test_a_column_in_the_unpenalized_span_projects_to_exactly_zero(solver):
     excess = _exact_objective(H, y, result.weights, 0.0, flags) - minimum
     assert excess <= Fraction(1e-12) * minimum + Fraction(1e-28)
     assert excess <= Fraction(result.gap) + Fraction(1e-28)
+
+
+@pytest.mark.parametrize("method", ["working_set", "cyclic"])
+@pytest.mark.parametrize("seed", range(6))
+def test_least_squares_on_columns_dependent_to_working_precision(method, seed):
+    """λ = 0 with a column fl(c·u) beside u (dependent to working precision): converged, and
+    the RSS is numpy.linalg.lstsq's (the minimum over the numerical span, as documented in
+    lasso_coordinate_descent) to 1e-12; the exact minimum of these floats (rational
+    arithmetic) is 1.9–36% lower, with weights of 1e15–1e17, as the docstring says."""
+    rng = np.random.default_rng([7, seed])
+    u = rng.normal(size=7)
+    H = np.column_stack([u, rng.uniform(0.5, 3.0) * u, rng.normal(size=7), rng.normal(size=7)])
+    y = rng.normal(size=7)
+    result = lassolib.lasso_coordinate_descent(H, y, 0.0, method=method)
+    reference = np.linalg.lstsq(H, y, rcond=None)[0]
+    rss = float(np.sum((y - H @ result.weights) ** 2))
+    least = float(np.sum((y - H @ reference) ** 2))
+    assert result.converged
+    assert rss == pytest.approx(least, rel=1e-12)
+    exact_rss, largest = _exact_least_squares(H, y)
+    assert 0.019 <= 1.0 - exact_rss / least <= 0.36 and 1e15 <= largest <= 1e17
+
+
+
+def _exact_least_squares(H, y):
+    """(RSS, max |w|) of the least-squares fit of the floats H, y in rational arithmetic (H has
+    full column rank in exact arithmetic)."""
+    from test_tiny_penalty import _exact
+
+    c, solve, objective = _exact(H, y)
+    w = solve(c)
+    return float(objective(w, 0.0, [False] * H.shape[1])), max(abs(float(v)) for v in w)
