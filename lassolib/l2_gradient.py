@@ -297,10 +297,11 @@ def ridge_gradient_descent(
         lipschitz = _curvature_bound(H, l2_penalty, penalized)
         warnings.warn(
             f"ridge_gradient_descent diverged after {len(steps)} iterations (the objective "
-            f"rose, which a step below 2/L never makes it do): step_size "
-            f"{step_size:g} is too large. Gradient descent on this quadratic converges for "
-            f"step_size < 2/L = {2.0 / lipschitz:.3g}, where L = 2 σ_max(HᵀH) + 2λ = "
-            f"{lipschitz:.3g} bounds its curvature; a step of 1/L = {1.0 / lipschitz:.3g} is safe",
+            f"rose, which a step below 2/L never makes it do, L its largest curvature): "
+            f"step_size {step_size:g} is too large. Gradient descent on this quadratic "
+            f"converges for every step_size < 2/L̄ = {2.0 / lipschitz:.3g}, where "
+            f"L̄ = 2 σ_max(HᵀH) + 2λ = {lipschitz:.3g} ≥ L bounds its curvature; a step of "
+            f"1/L̄ = {1.0 / lipschitz:.3g} is safe",
             ConvergenceWarning,
             stacklevel=2,
         )
@@ -309,8 +310,8 @@ def ridge_gradient_descent(
         warnings.warn(
             f"ridge_gradient_descent did not converge in {n_iterations} iterations (last step "
             f"{steps[-1]:.3g} >= tolerance {tolerance:g}); raise n_iterations, or step_size "
-            f"towards 2/L = {2.0 / lipschitz:.3g} (L = 2 σ_max(HᵀH) + 2λ bounds the curvature; "
-            f"1/L = {1.0 / lipschitz:.3g} is safe)",
+            f"towards 2/L̄ = {2.0 / lipschitz:.3g} (L̄ = 2 σ_max(HᵀH) + 2λ bounds the "
+            f"curvature; 1/L̄ = {1.0 / lipschitz:.3g} is safe)",
             ConvergenceWarning,
             stacklevel=2,
         )

@@ -224,8 +224,8 @@ def test_divergence_warning_never_decomposes_a_d_by_d_matrix(monkeypatch):
     assert shapes and all(max(s) <= 20 for s in shapes), shapes
     message = str(record[0].message)
     L = np.linalg.svd(H, compute_uv=False)[0] ** 2 * 2 + 2.0  # exact, by an independent route
-    assert f"2/L = {2 / L:.3g}" in message
-    assert f"1/L = {1 / L:.3g}" in message
+    assert f"2/L̄ = {2 / L:.3g}" in message
+    assert f"1/L̄ = {1 / L:.3g}" in message
 
 
 def test_divergence_warning_with_huge_values():
@@ -237,7 +237,7 @@ def test_divergence_warning_with_huge_values():
         with pytest.warns(ConvergenceWarning, match="diverged") as record:
             ridge_gradient_descent(H, y, 0.0, step_size=1.0, n_iterations=10)
     L = 2 * np.linalg.svd(H / 1e150, compute_uv=False)[0] ** 2 * 1e300
-    assert f"2/L = {2 / L:.3g}" in str(record[0].message)
+    assert f"2/L̄ = {2 / L:.3g}" in str(record[0].message)
 
 
 def test_the_step_limit_in_the_message_is_the_true_one(problem):
@@ -246,7 +246,7 @@ def test_the_step_limit_in_the_message_is_the_true_one(problem):
     lam = 5.0
     with pytest.warns(ConvergenceWarning, match="diverged") as record:
         ridge_gradient_descent(H, y, lam, step_size=1.0, n_iterations=100)
-    limit = float(str(record[0].message).split("2/L = ")[1].split(",")[0])
+    limit = float(str(record[0].message).split("2/L̄ = ")[1].split(",")[0])
     exact_limit = 2 / exact_hessian_max(H, lam, np.ones(4, bool))
     assert limit == pytest.approx(exact_limit, rel=1e-3)
     result = ridge_gradient_descent(H, y, lam, step_size=0.98 * exact_limit, n_iterations=100_000, tolerance=1e-9)
@@ -297,7 +297,7 @@ def test_the_budget_warning_names_the_step_limit(problem):
     with pytest.warns(ConvergenceWarning, match="did not converge") as record:
         ridge_gradient_descent(H, y, 1.0, step_size=0.01 * step_bound(H, 1.0), n_iterations=5)
     L = 2 * np.linalg.svd(H, compute_uv=False)[0] ** 2 + 2.0  # the bound, by an independent route
-    assert f"2/L = {2 / L:.3g}" in str(record[0].message)
+    assert f"2/L̄ = {2 / L:.3g}" in str(record[0].message)
 
 
 def test_an_objective_that_overflows_from_the_start_is_no_divergence():
