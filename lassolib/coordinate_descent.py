@@ -1101,9 +1101,10 @@ def _projected_lambda_max(H, y, penalized):
     the plain formula was up to 1.2e-5 (relative) from the exact λ_max of the floats (rational
     arithmetic), and the default solver's fits at that λ had nonzero weights in 73 of them;
     this value was at most 2.3e-10 from it, with no nonzero fit (on the 120 problems of
-    tests/test_lambda_max_projected.py: 1.8e-6 and 20 fits before, 7.4e-11 and none now). Every solver decides "λ ≥ λ_max, every penalized
-    weight exactly 0" with this value, and :func:`lambda_max` returns it, so that a fit at
-    ``lambda_max(H, y)`` is exactly 0 whichever solver makes it."""
+    tests/test_lambda_max_projected.py: 1.8e-6 and 20 fits before, 7.4e-11 and none now).
+    Every solver decides "λ ≥ λ_max, every penalized weight exactly 0" with this value, and
+    :func:`lambda_max` returns it, so that a fit at ``lambda_max(H, y)`` is exactly 0
+    whichever solver makes it."""
     problem = _Scaled(H, y, penalized, owned=False, project=True)
     _, residual_zero = _unpenalized_fit(problem.H, problem.y, penalized)
     return float(np.ldexp(_lambda_max(problem.H, penalized, residual_zero),
@@ -1489,10 +1490,9 @@ def _solve(
     if zero_fit is None:
         w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
         problem.set_reference(residual_zero)
-        lam_max = _lambda_max(H, penalized, residual_zero)
-        if not problem.all_penalized and lam_max > 0.0:
-            # (the value the default solver and lambda_max() use: see _projected_lambda_max)
-            lam_max = _projected_lambda_max(H, y, penalized)
+        # (with unpenalized columns, the value the default solver and lambda_max() use)
+        lam_max = (_lambda_max(H, penalized, residual_zero) if problem.all_penalized
+                   else _projected_lambda_max(H, y, penalized))
         if work is not None:
             work.flops += 2 * n_samples * n_features  # the correlations of λ_max
     else:

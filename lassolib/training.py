@@ -226,9 +226,10 @@ def proximal_gradient(
         )
 
     w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
-    if np.any(penalized) and _at_or_above(l1_penalty_run, _projected_lambda_max(H, y, penalized)
-                                          if not problem.all_penalized
-                                          else _lambda_max(H, penalized, residual_zero)):
+    # (with unpenalized columns, the value lasso_coordinate_descent and lambda_max() use)
+    if np.any(penalized) and _at_or_above(l1_penalty_run, (
+            _lambda_max(H, penalized, residual_zero) if problem.all_penalized
+            else _projected_lambda_max(H, y, penalized))):
         # λ ≥ λ_max: the unpenalized fit, every penalized weight exactly 0 (as in
         # lasso_coordinate_descent), certified by its gap
         primal, _, gap, _ = _gap(H, y, w_zero, l1_penalty_run, penalized)
