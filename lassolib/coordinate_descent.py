@@ -48,7 +48,7 @@ from ._validation import (
     check_start,
     check_unpenalized,
 )
-from .soft_threshold import _lambda_max, _unpenalized_fit
+from .soft_threshold import _at_or_above, _lambda_max, _unpenalized_fit
 
 __all__ = ["lasso_coordinate_descent", "coordinate_descent_sweeps", "gram_coordinate_descent_sweeps"]
 
@@ -499,12 +499,14 @@ class _Scaled:
         n·D floats; a problem whose unpenalized columns are orthogonal to the others to
         ``_COUPLING`` (e.g. the centered diabetes data) is left as it is.
 
-        The gaps are then those of the projected problem. The projection rounds, at the order
-        of the data's own rounding (ε·|y_i|, ε·|h_ij|), and that is not in them: on y with an
-        offset of 7.6e8 and noise of 1e-5 a fit reported a gap of 1e-27 at an exact excess of
-        3.4e-13 (found by an adversarial pass; within the rounding-floor allowance of
-        :func:`_floor_counts`, but the reported gap understates it)."""
+        The gaps are then those of the projected problem plus a bound on the rounding of
+        fitting the unpenalized weights back (:meth:`lift_floor`, :func:`_lifted`): on y with an
+        offset of 7.6e8 and noise of 1e-5, near λ = 0, a fit reported a gap of 5.7e-12 at an
+        exact excess of 8.7e-14 (before that bound, 1e-27; found by an adversarial pass). The
+        rounding of the projected columns themselves, of the order of the data's own
+        (ε·|h_ij|), is not in them."""
         H, y, penalized = self.H, self.y, self.penalized
+        self.y_given = y  # (for lift_floor: y before the projection, in the run's units)
         # (a copy of the few unpenalized columns; the same basis as basis(λ > 0) would compute)
         U, s, Vt = _column_svd(H[:, ~penalized])
         if U.shape[1] == 0:
@@ -517,7 +519,26 @@ class _Scaled:
         if not np.max(cosines) > _COUPLING:
             return False
         projected = H if owned and H.flags.f_contiguous else np.array(H, order="F")
-        projected[:, penalized] = H[:, penalized] - Q @ coupling
+        # Every product from here on reads that Fortran-ordered array, so the projected problem
+        # has the same bits whatever the layout of the caller's H: lambda_max(H, y) on a
+        # C-ordered H and the solver on its Fortran copy differed by up to 2.2e-10 after the
+        # projection, so that a fit at lambda_max(H, y) kept a weight of 1e-13 (11 of 100
+        # problems with features of mean 1e6; found by an adversarial pass).
+        #
+        # What is subtracted is each column's (and y's) least-squares fit by the unpenalized
+        # columns themselves, H_U c, not Q(Qᵀv): for an intercept H_U c is one number c in
+        # every row, so the subtraction (of nearly equal numbers) is exact and its only error,
+        # that of c, lies along the intercept; a second pass removes it (Gram–Schmidt's "twice
+        # is enough"). With y = 1.6e8 + 3e-3·noise and an intercept, Q(Qᵀy) in one pass put
+        # λ_max 6e-6 (relative) from the exact value of the floats, so that fits just above the
+        # exact λ_max had nonzero weights; this way, 4e-16.
+        basis_u = np.array(H[:, ~penalized], order="F")
+        inverse = Vt.T / s
+        coefficients = np.zeros((inverse.shape[0], int(np.count_nonzero(penalized))))
+        for _ in range(2):
+            again = inverse @ (Q.T @ projected)[:, penalized]
+            projected[:, penalized] -= basis_u @ again
+            coefficients += again
         # A column in the unpenalized columns' span (2·h_0, say) projects to rounding, not to 0:
         # at λ = 0 the sweeps fitted that noise with weights of 1e15 (then lifted back, 2–60%
         # above the minimum). Columns left with less than rounding of their norm are exactly 0.
@@ -525,9 +546,15 @@ class _Scaled:
         lost = residual_norms <= 16.0 * max(H.shape) * _EPS * norms
         if lost.any():
             projected[:, np.flatnonzero(penalized)[lost]] = 0.0
-        part = Q.T @ y
-        self.H, self.y = projected, y - Q @ part
-        self._lift = (Vt.T / s, coupling, part)
+        fit_y = np.zeros(inverse.shape[0])
+        y = y.copy()
+        for _ in range(2):
+            again = inverse @ (Q.T @ y)
+            y -= basis_u @ again
+            fit_y += again
+        self.H, self.y = projected, y
+        self._lift = (fit_y, coefficients, float(np.linalg.norm(self.y_given)), norms,
+                      np.sqrt(_squares(basis_u)), float(s[0] / s[-1]))
         self._bases["unpenalized"] = Q
         return True
 
@@ -599,10 +626,10 @@ class _Scaled:
         unpenalized ones first completed by the least-squares fit of the penalized ones'
         residual when the problem was projected (:meth:`_project_off_unpenalized`)."""
         if self._lift is not None:
-            inverse, coupling, part = self._lift
+            fit_y, coefficients = self._lift[:2]
             w = np.array(w, dtype=np.float64)
             unpenalized = ~self.penalized
-            w[..., unpenalized] += (part - w[..., self.penalized] @ coupling.T) @ inverse.T
+            w[..., unpenalized] += fit_y - w[..., self.penalized] @ coefficients.T
         if not (self.a or self.b):
             return w
         out = np.ldexp(w, self.a - self.b)
@@ -611,6 +638,29 @@ class _Scaled:
                 "the weights overflow float64 (H is tiny compared to y); rescale H or y"
             )
         return out
+
+    def lift_floor(self, w):
+        r"""A bound on what lifting ``w``'s unpenalized weights (:meth:`weights`) may add to the
+        objective, in the run's units; 0.0 when the problem was not projected.
+
+        The lifted weights are the least-squares fit of :math:`y - H_P w_P` on H_U. The exact
+        fit leaves a residual orthogonal to H_U, so weights δ away from it add exactly
+        :math:`\lVert H_U\delta\rVert^2` to the objective. The computed fit's fitted values are
+        off by the rounding of y's and the penalized columns' fits, about
+        ε·κ(H_U)·(‖y‖ + Σ_P |w_j|·‖h_j‖) (4ε here), plus the rounding of the weights
+        themselves, ε·Σ_U |w_j|·‖h_j‖. It is not small when y (or H_P w_P) has a part along
+        the unpenalized columns that is large against what they leave: y = 1e8 + 1e-4·noise
+        with an intercept was certified at relative gap 6e-36 on the projected problem, 1.4e-8 above
+        the exact minimum (rational arithmetic) once lifted; float64 has no intercept within
+        1e-12 of the minimum there (the nearest float leaves 6e-9)."""
+        if self._lift is None:
+            return 0.0
+        fit_y, coefficients, y_norm, p_norms, u_norms, condition = self._lift
+        w_p = w[self.penalized]
+        w_u = w[~self.penalized] + fit_y - coefficients @ w_p
+        error = (4.0 * _EPS * condition * (y_norm + float(np.abs(w_p) @ p_norms))
+                 + _EPS * float(np.abs(w_u) @ u_norms))
+        return error * error
 
     def objective(self, value):
         return np.ldexp(value, -2 * self.b) if self.b else value
@@ -845,17 +895,6 @@ def _evaluate(H, y, w, l1_penalty, penalized, residual, norms, points, correlati
     )
 
 
-def _at_or_above(l1_penalty, lam_max):
-    """λ ≥ λ_max, up to the last bits in which two computations of λ_max may differ.
-
-    λ_max is a sum of n products, whose rounding depends on the memory layout BLAS sees; a λ
-    computed from ``lambda_max(H, y)`` on a C-ordered copy may then fall one ulp below the
-    solver's own. Within 1e-12 of λ_max the exact zero answer is optimal to far better than any
-    tolerance (its certificate is reported), so it is returned.
-    """
-    return l1_penalty >= lam_max * (1.0 - 1e-12)
-
-
 def _relative(gap, primal):
     if gap == 0.0:
         return 0.0
@@ -890,8 +929,37 @@ def _certified(primal, gap, floor, tolerance, reference):
                                          and _floor_counts(floor, tolerance, reference))
 
 
-def _result(problem, w, converged, n_sweeps, objective_chunks, step_chunks, primal, gap, solver):
-    """A SolverResult in the caller's units (weights, objectives, gap) from the scaled run."""
+def _lifted(problem, w, converged, primal, gap, tolerance, stacklevel=5):
+    """``(converged, gap)`` of a run's answer ``w`` once its unpenalized weights are lifted
+    (:meth:`_Scaled.weights`): the gap grows by :meth:`_Scaled.lift_floor`, and a certificate
+    stands only if that bound is within the tolerance or is itself a rounding floor that counts
+    (:func:`_floor_counts`); a certificate that falls is warned about (ConvergenceWarning)."""
+    floor = problem.lift_floor(w)
+    if floor == 0.0:
+        return converged, gap
+    certified = converged and (gap + floor <= tolerance * primal
+                               or _floor_counts(floor, tolerance, problem.reference))
+    if converged and not certified:
+        warnings.warn(
+            "the fit is certified on the problem projected off the unpenalized columns, but "
+            "fitting their weights back may add up to "
+            f"{floor / primal if primal > 0 else np.inf:.2g} (relative) to the objective, above "
+            f"tolerance {tolerance:g}: y (or H_P·w_P) has a part along the unpenalized columns "
+            "that is large against what they leave, and float64 weights cannot fit it closer; "
+            "subtract the unpenalized columns' fit from y (center y, for an intercept) and fit "
+            "again",
+            ConvergenceWarning,
+            stacklevel=stacklevel,
+        )
+    return certified, gap + floor
+
+
+def _result(problem, w, converged, n_sweeps, objective_chunks, step_chunks, primal, gap, solver,
+            tolerance=None):
+    """A SolverResult in the caller's units (weights, objectives, gap) from the scaled run;
+    with ``tolerance``, the certificate of the lifted answer (:func:`_lifted`)."""
+    if tolerance is not None:
+        converged, gap = _lifted(problem, w, converged, primal, gap, tolerance)
     objective_history = problem.objective(np.concatenate(objective_chunks))
     max_step_history = (
         problem.fitted_change(np.concatenate(step_chunks)) if step_chunks else np.zeros(0)
@@ -920,14 +988,19 @@ def _zero_certified(problem, w_zero, residual_zero, l1_penalty, tolerance):
     certified = _certified(primal, gap, floor, tolerance, problem.reference)
     if not certified:
         scale = float(problem.y @ problem.y)
-        why = (
+        if primal <= (16.0 * problem.y.size * _EPS) ** 2 * scale:
             # (e.g. a cross-validation fold with as many rows as unpenalized columns)
-            f"the unpenalized columns alone fit y to rounding (objective {primal / scale:.1g} of "
-            "‖y‖²), and a relative gap cannot be certified against a minimum of about 0; use "
-            "more rows than unpenalized columns"
-            if primal <= 1e-20 * scale else
-            "the unpenalized columns are nearly collinear; remove or combine them"
-        )
+            why = (f"the unpenalized columns alone fit y to rounding (objective "
+                   f"{primal / scale:.1g} of ‖y‖²), and a relative gap cannot be certified "
+                   "against a minimum of about 0; use more rows than unpenalized columns")
+        elif primal <= 1e-12 * scale:
+            # (y = 1.6e8 + 3e-3·noise with an intercept, on the unprojected problem)
+            why = (f"y lies nearly in the span of the unpenalized columns (what they leave is "
+                   f"{np.sqrt(primal / scale):.1g} of ‖y‖), so the rounding of that fit is "
+                   "large against the objective; subtract their fit from y (center it, for an "
+                   "intercept) or use the default method, which does")
+        else:
+            why = "the unpenalized columns are nearly collinear; remove or combine them"
         warnings.warn(
             f"the fit of the unpenalized columns (every penalized weight is 0 for λ ≥ λ_max) is "
             f"certified only to a relative duality gap of {_relative(gap, primal):.3g}, above "
@@ -1100,8 +1173,10 @@ def _projected_lambda_max(H, y, penalized):
     problems with means up to 1e4 and an intercept (y offset by up to 1e4, noise down to 1e-6),
     the plain formula was up to 1.2e-5 (relative) from the exact λ_max of the floats (rational
     arithmetic), and the default solver's fits at that λ had nonzero weights in 73 of them;
-    this value was at most 2.3e-10 from it, with no nonzero fit (on the 120 problems of
-    tests/test_lambda_max_projected.py: 1.8e-6 and 20 fits before, 7.4e-11 and none now).
+    this value is at most 3.3e-11 from it, with no nonzero fit (on the 120 problems of
+    tests/test_lambda_max_projected.py: 1.8e-6 and 20 fits before, 3.6e-12 and none now; on
+    y = offset + noise with an intercept, at most 2.2e-14 for offsets up to 1e8 and noise
+    down to 1e-6, where it was up to 0.13 when the projection subtracted Q(Qᵀy)).
     Every solver decides "λ ≥ λ_max, every penalized weight exactly 0" with this value, and
     :func:`lambda_max` returns it, so that a fit at ``lambda_max(H, y)`` is exactly 0
     whichever solver makes it."""
@@ -1116,7 +1191,7 @@ def _zero_result(problem, w_zero, residual_zero, l1_penalty, tolerance):
     primal, gap, certified = _zero_certified(problem, w_zero, residual_zero, l1_penalty, tolerance)
     return _result(
         problem, w_zero.copy(), certified, 0, [np.array([primal])], [], primal, gap,
-        "lasso_coordinate_descent",
+        "lasso_coordinate_descent", tolerance,
     )
 
 
@@ -1354,7 +1429,7 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
         return _zero_result(problem, w_zero, residual_zero, lam, tolerance)
     if _tiny(lam, lam_max, H.shape) and (answer := _least_squares_answer(problem, lam, tolerance)):
         return _result(problem, answer[0], True, 0, [np.array([answer[1]])], [], *answer[1:],
-                       "lasso_coordinate_descent")
+                       "lasso_coordinate_descent", tolerance)
     if w0 is None:
         w = w_zero  # (not used below: no copy of D floats)
     else:
@@ -1462,7 +1537,7 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
         )
     return _result(
         problem, w, converged, n_sweeps, objective_chunks, step_chunks, primal, gap,
-        "lasso_coordinate_descent",
+        "lasso_coordinate_descent", tolerance,
     )
 
 
@@ -1503,7 +1578,7 @@ def _solve(
         return _zero_result(problem, w_zero, residual_zero, lam, tolerance)
     if _tiny(lam, lam_max, H.shape) and (answer := _least_squares_answer(problem, lam, tolerance)):
         return _result(problem, answer[0], True, 0, [np.array([answer[1]])], [], *answer[1:],
-                       "lasso_coordinate_descent")
+                       "lasso_coordinate_descent", tolerance)
 
     z = problem.z
     w = np.zeros(H.shape[1]) if w0 is None else problem.start(w0)
@@ -1552,5 +1627,5 @@ def _solve(
         )
     return _result(
         problem, w, converged, n_sweeps, objective_chunks, step_chunks, primal, gap,
-        "lasso_coordinate_descent",
+        "lasso_coordinate_descent", tolerance,
     )

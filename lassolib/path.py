@@ -172,9 +172,10 @@ def lasso_path(
     failed = [float(lam) for lam in l1_penalties[~converged]]
     if failed:
         warnings.warn(
-            f"lasso_path: {len(failed)} of {l1_penalties.size} fits did not converge in "
-            f"{max_sweeps} sweeps (l1_penalties {failed[:5]}{' …' if len(failed) > 5 else ''}): "
-            f"relative duality gap above tolerance {tolerance:g}; raise max_sweeps or tolerance",
+            f"lasso_path: {len(failed)} of {l1_penalties.size} fits did not converge "
+            f"(l1_penalties {failed[:5]}{' …' if len(failed) > 5 else ''}): relative duality "
+            f"gap above tolerance {tolerance:g} after at most {max_sweeps} sweeps, or for a "
+            "reason warned about above; raise max_sweeps or tolerance",
             ConvergenceWarning,
             stacklevel=2,
         )
@@ -1977,7 +1978,8 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     the output.
     """
     from .coordinate_descent import (
-        _at_or_above, _least_squares_answer, _result, _tiny, _zero_certified, _zero_result,
+        _at_or_above, _least_squares_answer, _lifted, _result, _tiny, _zero_certified,
+        _zero_result,
     )
 
     n_samples, n_features = problem.H.shape
@@ -2008,6 +2010,7 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
     extra_sweeps = min(64, n_samples // (2 * n_features))
 
     def record(k, lam, w_k, converged, n_sweeps, objective_chunks, step_chunks, primal, gap):
+        converged, gap = _lifted(problem, w_k, converged, primal, gap, tolerance)
         weights[k] = w_k
         converged_flags[k] = converged
         if keep_history:
@@ -2057,17 +2060,22 @@ def _active_set_path(problem, l1_penalties, tolerance, max_sweeps, w_zero, resid
                 results[k] = _zero_result(problem, w_zero, residual_zero, lam, tolerance)
                 converged_flags[k] = results[k].converged
             else:
-                converged_flags[k] = _zero_certified(problem, w_zero, residual_zero, lam,
-                                                     tolerance)[2]
+                primal, gap, certified = _zero_certified(problem, w_zero, residual_zero, lam,
+                                                         tolerance)
+                converged_flags[k] = _lifted(problem, w_zero, certified, primal, gap,
+                                             tolerance)[0]
             continue
         if _tiny(lam, lam_max, problem.H.shape) and (
                 answer := _least_squares_answer(problem, lam, tolerance, least_squares)):
             # λ below the duality gap's reach: the least-squares fit, certified by its own bound
             # (the warm start w and its correlation are left for the next penalty)
-            weights[k], converged_flags[k] = answer[0], True
+            weights[k] = answer[0]
+            converged_flags[k], gap = _lifted(problem, answer[0], True, answer[1], answer[2],
+                                              tolerance)
             if keep_history:
-                results[k] = _result(problem, answer[0], True, 0, [np.array([answer[1]])], [],
-                                     answer[1], answer[2], "lasso_coordinate_descent")
+                results[k] = _result(problem, answer[0], converged_flags[k], 0,
+                                     [np.array([answer[1]])], [], answer[1], gap,
+                                     "lasso_coordinate_descent")
             continue
         if gram is None:
             gram = _GramCache(H, problem.y, full=True if gram_mode else None, Hty=Hty)

@@ -103,6 +103,17 @@ def _lambda_max(H, penalized, residual, correlation=False):
     return lam_max, np.ldexp(scaled, -shift)
 
 
+def _at_or_above(l1_penalty, lam_max):
+    """λ ≥ λ_max, up to the last bits in which two computations of λ_max may differ.
+
+    λ_max is a sum of n products, whose rounding depends on the memory layout BLAS sees; a λ
+    computed from ``lambda_max(H, y)`` on a C-ordered copy may then fall one ulp below the
+    solver's own. Within 1e-12 of λ_max the exact zero answer is optimal to far better than any
+    tolerance (its certificate is reported), so it is returned.
+    """
+    return l1_penalty >= lam_max * (1.0 - 1e-12)
+
+
 def lambda_max(H, y, *, unpenalized=()):
     r"""The smallest λ at which every penalized weight of the lasso is 0.
 
@@ -121,9 +132,12 @@ def lambda_max(H, y, *, unpenalized=()):
     floating point :math:`r_0` is orthogonal to the unpenalized columns only to rounding, and
     the column's component along them multiplies that rounding: on 300 small problems with
     means up to 1e4 and an intercept, computed directly it was up to 1.2e-5 (relative) from the
-    exact λ_max of the floats, and at most 2.3e-10 computed this way
-    (``tests/test_lambda_max_projected.py``). On data the solvers refuse (y or H's columns in
-    units whose squares float64 cannot hold), the formula as written.
+    exact λ_max of the floats, and is at most 3.3e-11 computed this way
+    (``tests/test_lambda_max_projected.py``; on y = offset + noise with an intercept, at most
+    2.2e-14 for offsets up to 1e8 and noise down to 1e-6). It is computed on H in Fortran
+    order, as the solvers read it (a product's last bits depend on the layout). On data the
+    solvers refuse (y or H's columns in units whose squares float64 cannot hold), the formula
+    as written.
 
     Parameters
     ----------
@@ -142,6 +156,8 @@ def lambda_max(H, y, *, unpenalized=()):
 
     H, y = check_data(H, y)
     penalized = check_unpenalized(unpenalized, H.shape[1])
+    # (in Fortran order, as the solvers read H: a product's last bits depend on the layout)
+    H = np.asfortranarray(H)
     try:
         return _projected_lambda_max(H, y, penalized)
     except ValueError:
@@ -154,7 +170,9 @@ def regime(l1_penalty, lambda_max):
     r"""Name the regime λ puts the model in.
 
     Returns ``"linear regression"`` for λ = 0, ``"lasso"`` for 0 < λ < λ_max and ``"all zero"``
-    for λ ≥ λ_max (when λ_max = 0, every λ > 0 is "all zero").
+    for λ ≥ λ_max (when λ_max = 0, every λ > 0 is "all zero"). As the solvers decide it: a λ
+    within 1e-12 (relative) below λ_max is "all zero" too, since the solvers return the zero
+    answer there (its excess is far below any tolerance).
 
     Parameters
     ----------
@@ -172,6 +190,6 @@ def regime(l1_penalty, lambda_max):
     lambda_max = check_penalty(lambda_max, "lambda_max")
     if l1_penalty == 0.0:
         return "linear regression"
-    if l1_penalty < lambda_max:
+    if not _at_or_above(l1_penalty, lambda_max):  # (as the solvers decide it)
         return "lasso"
     return "all zero"
