@@ -105,7 +105,10 @@ def lasso_path(
     l1_penalties : array_like of float >= 0, optional
         The penalties; they are solved and returned in decreasing order. By default
         :func:`penalty_grid` from :math:`\lambda_{\max}` (so the first row is all-zero on the
-        penalized columns).
+        penalized columns). That λ_max is :func:`lambda_max`'s, except for a C-ordered H with
+        n ≥ D, which the path reads in place: there its product with the residual rounds
+        differently, and the two can differ in the last bits (128 of 200 random 40×12
+        problems, by at most 3 ulps; the first row is all-zero either way).
     n_penalties, min_ratio : int, float, optional
         The default grid's size (100) and its smallest λ relative to λ_max (1e-3). They describe
         the default grid only: giving either together with ``l1_penalties`` is a ValueError.
