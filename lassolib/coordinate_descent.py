@@ -501,7 +501,7 @@ class _Scaled:
 
         The gaps are then those of the projected problem plus a bound on the rounding of
         fitting the unpenalized weights back (:meth:`lift_floor`, :func:`_lifted`): on y with an
-        offset of 7.6e8 and noise of 1e-5, near λ = 0, a fit reported a gap of 5.7e-12 at an
+        offset of 7.6e8 and noise of 1e-5, near λ = 0, a fit reported a gap of 1.5e-11 at an
         exact excess of 8.7e-14 (before that bound, 1e-27; found by an adversarial pass). The
         rounding of the projected columns themselves, of the order of the data's own
         (ε·|h_ij|), is not in them."""
@@ -541,9 +541,13 @@ class _Scaled:
             coefficients += again
         # A column in the unpenalized columns' span (2·h_0, say) projects to rounding, not to 0:
         # at λ = 0 the sweeps fitted that noise with weights of 1e15 (then lifted back, 2–60%
-        # above the minimum). Columns left with less than rounding of their norm are exactly 0.
+        # above the minimum). Columns left with less than rounding of their norm are exactly 0:
+        # each entry of h_j − H_U·c rounds by at most about (k + 1)·ε·(|h_ij| + |(H_U c)_i|),
+        # k unpenalized columns. (The bound was 16·max(n, D)·ε·‖h_j‖: it zeroed a feature of
+        # mean 1e10 whose real spread, 2e-4, is 270 ulps, and the fit without it was certified
+        # 98% above the minimum; found by an adversarial pass.)
         residual_norms = np.sqrt(_squares(projected)[penalized])
-        lost = residual_norms <= 16.0 * max(H.shape) * _EPS * norms
+        lost = residual_norms <= 4.0 * (basis_u.shape[1] + 1) * _EPS * norms
         if lost.any():
             projected[:, np.flatnonzero(penalized)[lost]] = 0.0
         fit_y = np.zeros(inverse.shape[0])
@@ -647,19 +651,27 @@ class _Scaled:
         fit leaves a residual orthogonal to H_U, so weights δ away from it add exactly
         :math:`\lVert H_U\delta\rVert^2` to the objective. The computed fit's fitted values are
         off by the rounding of y's and the penalized columns' fits, about
-        ε·κ(H_U)·(‖y‖ + Σ_P |w_j|·‖h_j‖) (4ε here), plus the rounding of the weights
-        themselves, ε·Σ_U |w_j|·‖h_j‖. It is not small when y (or H_P w_P) has a part along
-        the unpenalized columns that is large against what they leave: y = 1e8 + 1e-4·noise
-        with an intercept was certified at relative gap 6e-36 on the projected problem, 1.4e-8 above
-        the exact minimum (rational arithmetic) once lifted; float64 has no intercept within
-        1e-12 of the minimum there (the nearest float leaves 6e-9)."""
+        ε·(‖y‖ + Σ_P |w_j|·‖h_j‖ + κ(H_U)·(‖ỹ‖ + Σ_P |w_j|·‖h̃_j‖) + Σ_U |w_j|·‖h_j‖)
+        (4ε here; ỹ and h̃_j are what the unpenalized columns leave of y and h_j). It is not small
+        when y (or H_P w_P) has a part along the unpenalized columns that is large against what
+        they leave: y = 1e8 + 1e-4·noise with an intercept was certified at relative gap 6e-36
+        on the projected problem, 1.4e-8 above the exact minimum (rational arithmetic) once
+        lifted; float64 has no intercept within 1e-12 of the minimum there (the nearest float
+        leaves 6e-9)."""
         if self._lift is None:
             return 0.0
         fit_y, coefficients, y_norm, p_norms, u_norms, condition = self._lift
         w_p = w[self.penalized]
         w_u = w[~self.penalized] + fit_y - coefficients @ w_p
-        error = (4.0 * _EPS * condition * (y_norm + float(np.abs(w_p) @ p_norms))
-                 + _EPS * float(np.abs(w_u) @ u_norms))
+        # κ(H_U) multiplies only what the fits leave (the projected y and columns): a
+        # least-squares fit's fitted values are perturbed by ε·‖v‖ through v and by
+        # ε·κ·‖residual‖ through H_U, plus the rounding of H_U·c, ε·Σ|c_j|·‖h_j‖ (with κ on
+        # ‖y‖ too, an intercept and a calendar-year trend withdrew a certificate 1e-24 from
+        # the minimum: found by an adversarial pass)
+        leave = float(np.linalg.norm(self.y)) + float(
+            np.abs(w_p) @ self.norms[self.penalized])
+        error = 4.0 * _EPS * (y_norm + float(np.abs(w_p) @ p_norms) + condition * leave
+                              + float(np.abs(w_u) @ u_norms))
         return error * error
 
     def objective(self, value):

@@ -283,3 +283,54 @@ def test_the_path_grid_of_a_c_ordered_tall_h_is_within_ulps_of_lambda_max():
         grid, weights = lassolib.lasso_path(H, y, n_penalties=3)
         lam = lassolib.lambda_max(H, y)
         assert abs(grid[0] - lam) <= 4 * np.spacing(lam) and not weights[0].any()
+
+
+def test_an_intercept_and_a_calendar_year_trend_keep_their_certificate():
+    """Unpenalized intercept and year (2000 + t): the lift's bound multiplied ‖y‖ by the
+    condition number of [1, year] and withdrew a certificate whose exact excess is 8e-25
+    (relative; found by an adversarial pass). The condition number now multiplies only what
+    the unpenalized columns leave of y and of the features."""
+    rng = np.random.default_rng(29)
+    n = 12
+    H = np.column_stack([np.ones(n), 2000.0 + np.arange(n), 10 + rng.normal(size=n),
+                         50 + rng.normal(size=n)])
+    y = 1e4 + 2.0 * H[:, 2] - 1.0 * H[:, 3] + 0.1 * rng.normal(size=n)
+    lam = 0.1 * lassolib.lambda_max(H, y, unpenalized=(0, 1))
+    for fit in (lambda: lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0, 1)),
+                lambda: lassolib.lasso_path(H, y, [lam], unpenalized=(0, 1),
+                                            return_results=True)[2][0]):
+        result = fit()  # (no warning: the suite turns warnings into errors)
+        assert result.converged and result.relative_gap <= 1e-12
+
+
+def test_a_feature_with_a_huge_mean_and_real_spread_is_kept():
+    """An intercept and x = 1e10 + 2e-4·noise (270 ulps of real spread): the projection zeroed
+    x as 'lost to rounding' (its bound was 16·max(n, D)·ε·‖x‖), lambda_max said 0, and the fit
+    without x was certified 98% above the minimum. Now x is kept, λ_max is exact, and the fit,
+    whose intercept is 5e16, is honestly not certified (its lift bound is far above 1e-12);
+    the reported gap is at least the exact excess (rational arithmetic)."""
+    rng = np.random.default_rng(0)
+    n = 10
+    x = 1e10 + 2e-4 * rng.normal(size=n)
+    H = np.column_stack([np.ones(n), x])
+    y = 100.0 + 1e3 * (x - 1e10) / 2e-4 + 0.01 * rng.normal(size=n)
+    exact_max = _exact_lambda_max(H, y, (0,))
+    assert abs(float((Fraction(lassolib.lambda_max(H, y, unpenalized=(0,))) - exact_max)
+                     / exact_max)) <= 1e-12
+    lam = 0.02
+    # the exact optimum: centered x and y, one soft threshold
+    xs, ys = [Fraction(float(v)) for v in x], [Fraction(float(v)) for v in y]
+    xc = [v - sum(xs) / n for v in xs]
+    yc = [v - sum(ys) / n for v in ys]
+    rho = sum(a * b for a, b in zip(xc, yc))
+    w1 = (abs(rho) - Fraction(lam) / 2) / sum(a * a for a in xc) * (1 if rho > 0 else -1)
+    minimum = sum((b - a * w1) ** 2 for a, b in zip(xc, yc)) + Fraction(lam) * abs(w1)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0,))
+    w = [Fraction(float(v)) for v in result.weights]
+    objective = (sum((ys[i] - w[0] - xs[i] * w[1]) ** 2 for i in range(n))
+                 + Fraction(lam) * abs(w[1]))
+    assert result.weights[1] != 0.0 and not result.converged
+    assert any("fitting their weights back" in str(item.message) for item in caught)
+    assert Fraction(result.gap) >= objective - minimum
