@@ -643,6 +643,11 @@ class _Scaled:
             )
         return out
 
+    @property
+    def projected(self):
+        """Whether the run works on the problem projected off the unpenalized columns."""
+        return self._lift is not None
+
     def lift_floor(self, w):
         r"""A bound on what lifting ``w``'s unpenalized weights (:meth:`weights`) may add to the
         objective, in the run's units; 0.0 when the problem was not projected.
@@ -1336,7 +1341,10 @@ def lasso_coordinate_descent(
     w0 : array_like of shape (n_features,), optional
         Warm start. Without it, ``method="cyclic"`` starts from zeros and ``"working_set"``
         from the least-squares fit of the unpenalized columns (zeros when every column is
-        penalized). Ignored when λ ≥ λ_max.
+        penalized). Ignored when λ ≥ λ_max, and by ``"working_set"`` on a problem it projects
+        off the unpenalized columns (see below) when the penalized weights' residual sum of
+        squares alone exceeds the objective of that least-squares fit (a start worse than the
+        cold one).
     unpenalized : tuple of int, default ()
         Columns never penalized (the UW course's intercept is ``unpenalized=(0,)``).
     method : {"working_set", "cyclic"}, default "working_set"
@@ -1442,11 +1450,22 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
     if _tiny(lam, lam_max, H.shape) and (answer := _least_squares_answer(problem, lam, tolerance)):
         return _result(problem, answer[0], True, 0, [np.array([answer[1]])], [], *answer[1:],
                        "lasso_coordinate_descent", tolerance)
-    if w0 is None:
-        w = w_zero  # (not used below: no copy of D floats)
-    else:
+    if w0 is not None:
         w = problem.start(w0)
         w[problem.z == 0.0] = 0.0
+        if problem.projected:
+            # On the projected problem (whose unpenalized weights start at 0, their best value
+            # there) a start whose RSS alone exceeds the objective of the unpenalized fit (the
+            # cold start) is worse than it, and is not used: from w0 ≈ 600 on data in units of
+            # 1e100, where the solution is about 1e-98, the sweeps' rounding moved the
+            # unpenalized weights off 0 and a fit 1e80 times the minimum was certified (found
+            # by an adversarial pass).
+            start_residual = _residual(H, y, w)
+            if not float(start_residual @ start_residual) <= problem.reference:
+                w0 = None
+            del start_residual
+    if w0 is None:
+        w = w_zero  # (not used below: no copy of D floats)
     del w_zero
     # With every column penalized the start's residual is y itself, so Hᵀy is already known.
     Hty = correlation_zero if problem.all_penalized else None

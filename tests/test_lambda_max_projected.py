@@ -334,3 +334,22 @@ def test_a_feature_with_a_huge_mean_and_real_spread_is_kept():
     assert result.weights[1] != 0.0 and not result.converged
     assert any("fitting their weights back" in str(item.message) for item in caught)
     assert Fraction(result.gap) >= objective - minimum
+
+
+def test_a_warm_start_worse_than_the_cold_one_is_not_used():
+    """H in units of 1e100 with an intercept, w0 ≈ 600 where the solution is about 1e-98: the
+    sweeps' rounding moved the projected problem's unpenalized weight off 0, and a fit 1e80
+    times the minimum was certified (found by an adversarial pass). A w0 whose RSS alone
+    exceeds the unpenalized fit's objective is now not used: the answer is the cold start's."""
+    rng = np.random.default_rng(3)
+    x = 4e101 + 6e99 * rng.standard_normal(6)
+    H = np.column_stack([np.full(6, 1e100), x])
+    y = 111.3 + 0.05 * rng.standard_normal(6)
+    lam = 0.006 * lassolib.lambda_max(H, y, unpenalized=(0,))
+    cold = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0,))
+    warm = lassolib.lasso_coordinate_descent(H, y, lam, unpenalized=(0,),
+                                             w0=np.array([349.9, 612.7]))
+    assert cold.converged and warm.converged
+    assert np.array_equal(warm.weights, cold.weights)
+    check = lassolib.certificate(H, y, warm.weights, lam, unpenalized=(0,))
+    assert check.relative_gap <= 1e-10
