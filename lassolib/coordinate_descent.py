@@ -506,7 +506,6 @@ class _Scaled:
         rounding of the projected columns themselves, of the order of the data's own
         (ε·|h_ij|), is not in them."""
         H, y, penalized = self.H, self.y, self.penalized
-        self.y_given = y  # (for lift_floor: y before the projection, in the run's units)
         # (a copy of the few unpenalized columns; the same basis as basis(λ > 0) would compute)
         U, s, Vt = _column_svd(H[:, ~penalized])
         if U.shape[1] == 0:
@@ -551,13 +550,14 @@ class _Scaled:
         if lost.any():
             projected[:, np.flatnonzero(penalized)[lost]] = 0.0
         fit_y = np.zeros(inverse.shape[0])
+        y_norm = float(np.linalg.norm(y))  # (for lift_floor: y before the projection)
         y = y.copy()
         for _ in range(2):
             again = inverse @ (Q.T @ y)
             y -= basis_u @ again
             fit_y += again
         self.H, self.y = projected, y
-        self._lift = (fit_y, coefficients, float(np.linalg.norm(self.y_given)), norms,
+        self._lift = (fit_y, coefficients, y_norm, norms,
                       np.sqrt(_squares(basis_u)), float(s[0] / s[-1]))
         self._bases["unpenalized"] = Q
         return True
@@ -601,12 +601,13 @@ class _Scaled:
     def penalty(self, l1_penalty):
         return float(np.ldexp(l1_penalty, self.a + self.b))
 
-    def start(self, w0, name="w0"):
+    def start(self, w0, name="w0", worse_than=None):
         """A caller's start ``w0`` in the run's units, refused (ValueError naming it) when its
         residual sum of squares overflows there: the run works on y scaled to about 1, so a start
         whose objective is beyond float64's range times ‖y‖² (w0 ≈ 1 with H ≈ 1e150 and
         y ≈ 1e-150: the caller's objective, 1e304, is finite) would sweep from inf, leaking
-        overflow warnings by the thousand."""
+        overflow warnings by the thousand. None when that residual sum of squares is above
+        ``worse_than`` (a start worse than the caller's cold one)."""
         w = self.to_scaled_weights(w0)
         with np.errstate(over="ignore", invalid="ignore"):
             residual = self.y - self.H @ w
@@ -617,6 +618,8 @@ class _Scaled:
                 f"data's scale (largest |{name}_j| = {np.max(np.abs(w0)):.3g}); start from "
                 f"weights of the scale of the solution, or give no {name}"
             )
+        if worse_than is not None and not float(residual @ residual) <= worse_than:
+            return None
         return w
 
     def to_scaled_weights(self, w):
@@ -1171,8 +1174,7 @@ def _least_squares_answer(problem, l1_penalty, tolerance, fit=None):
         return exact
     primal, bound, floor = _least_squares_bound(H, y, w, l1_penalty, penalized, problem.norms,
                                                 svd)
-    if np.isfinite(primal) and (bound <= tolerance * primal or (
-            bound <= floor and _floor_counts(floor, tolerance, problem.reference))):
+    if _certified(primal, bound, floor, tolerance, problem.reference):
         return w.copy(), primal, bound
     return None
 
@@ -1201,6 +1203,16 @@ def _projected_lambda_max(H, y, penalized):
     _, residual_zero = _unpenalized_fit(problem.H, problem.y, penalized)
     return float(np.ldexp(_lambda_max(problem.H, penalized, residual_zero),
                           -(problem.a + problem.b)))
+
+
+def _run_lambda_max(problem, residual_zero):
+    """λ_max in the run's units for a solver that sweeps the unprojected problem (the cyclic
+    method, ISTA/FISTA): the value the default solver and :func:`lambda_max` use
+    (:func:`_projected_lambda_max`), or with every column penalized, where nothing is
+    projected, straight from ``residual_zero``."""
+    if problem.all_penalized:
+        return _lambda_max(problem.H, problem.penalized, residual_zero)
+    return _projected_lambda_max(problem.H, problem.y, problem.penalized)
 
 
 def _zero_result(problem, w_zero, residual_zero, l1_penalty, tolerance):
@@ -1451,19 +1463,17 @@ def _solve_working_set(H, y, l1_penalty, tolerance, max_sweeps, w0, penalized, *
         return _result(problem, answer[0], True, 0, [np.array([answer[1]])], [], *answer[1:],
                        "lasso_coordinate_descent", tolerance)
     if w0 is not None:
-        w = problem.start(w0)
-        w[problem.z == 0.0] = 0.0
-        if problem.projected:
-            # On the projected problem (whose unpenalized weights start at 0, their best value
-            # there) a start whose RSS alone exceeds the objective of the unpenalized fit (the
-            # cold start) is worse than it, and is not used: from w0 ≈ 600 on data in units of
-            # 1e100, where the solution is about 1e-98, the sweeps' rounding moved the
-            # unpenalized weights off 0 and a fit 1e80 times the minimum was certified (found
-            # by an adversarial pass).
-            start_residual = _residual(H, y, w)
-            if not float(start_residual @ start_residual) <= problem.reference:
-                w0 = None
-            del start_residual
+        # On the projected problem (whose unpenalized weights start at 0, their best value
+        # there) a start whose RSS alone exceeds the objective of the unpenalized fit (the
+        # cold start) is worse than it, and is not used: from w0 ≈ 600 on data in units of
+        # 1e100, where the solution is about 1e-98, the sweeps' rounding moved the
+        # unpenalized weights off 0 and a fit 1e80 times the minimum was certified (found
+        # by an adversarial pass).
+        w = problem.start(w0, worse_than=problem.reference if problem.projected else None)
+        if w is None:
+            w0 = None
+        else:
+            w[problem.z == 0.0] = 0.0
     if w0 is None:
         w = w_zero  # (not used below: no copy of D floats)
     del w_zero
@@ -1596,9 +1606,7 @@ def _solve(
     if zero_fit is None:
         w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
         problem.set_reference(residual_zero)
-        # (with unpenalized columns, the value the default solver and lambda_max() use)
-        lam_max = (_lambda_max(H, penalized, residual_zero) if problem.all_penalized
-                   else _projected_lambda_max(H, y, penalized))
+        lam_max = _run_lambda_max(problem, residual_zero)
         if work is not None:
             work.flops += 2 * n_samples * n_features  # the correlations of λ_max
     else:

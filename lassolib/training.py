@@ -41,8 +41,8 @@ from ._validation import (
     check_flag,
 )
 from .certificates import _gap
-from .coordinate_descent import _at_or_above, _exponent, _projected_lambda_max, _Scaled
-from .soft_threshold import _lambda_max, _unpenalized_fit
+from .coordinate_descent import _at_or_above, _exponent, _run_lambda_max, _Scaled
+from .soft_threshold import _unpenalized_fit
 
 __all__ = [
     "lipschitz_constant",
@@ -226,10 +226,8 @@ def proximal_gradient(
         )
 
     w_zero, residual_zero = _unpenalized_fit(H, y, penalized)
-    # (with unpenalized columns, the value lasso_coordinate_descent and lambda_max() use)
-    if np.any(penalized) and _at_or_above(l1_penalty_run, (
-            _lambda_max(H, penalized, residual_zero) if problem.all_penalized
-            else _projected_lambda_max(H, y, penalized))):
+    if np.any(penalized) and _at_or_above(l1_penalty_run,
+                                          _run_lambda_max(problem, residual_zero)):
         # λ ≥ λ_max: the unpenalized fit, every penalized weight exactly 0 (as in
         # lasso_coordinate_descent), certified by its gap
         primal, _, gap, _ = _gap(H, y, w_zero, l1_penalty_run, penalized)
